@@ -52,7 +52,7 @@ export function parseQueueJson(stdout: string): JobRecord[] {
   }
   return parsed.data.map((r) => {
     const name = r.job_name ?? r.task_name ?? '';
-    const infra = dashToNull(r.infra) ?? dashToNull([r.cloud, r.region].filter(Boolean).join('/'));
+    const infra = dashToNull(r.infra) ?? dashToNull([dashToNull(r.cloud), dashToNull(r.region)].filter(Boolean).join('/'));
     return {
       job_id: r.job_id,
       task_id: r.task_id ?? 0,

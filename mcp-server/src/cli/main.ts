@@ -1,0 +1,67 @@
+// `skyloop`: the command-line face of the same core the MCP server uses.
+import { readFileSync } from 'node:fs';
+import { SkyError } from '../sky/sky-errors.js';
+import { UsageError } from './cli-error.js';
+import { queueCommand, queueHelp } from './commands/queue.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+type Command = { summary: string; help: string; run: (argv: string[], out: NodeJS.WritableStream) => Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  queue: { summary: 'list every managed job (normalised records; --json for scripts)', help: queueHelp, run: queueCommand },
+};
+
+const mainHelp = () => `Usage: skyloop <command> [options]
+
+Launch, watch, diagnose and relaunch SkyPilot managed jobs.
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`)
+  .join('\n')}
+
+Options:
+  -h, --help     show help (also: skyloop <command> --help)
+  -V, --version  print the skyloop version
+
+Environment:
+  SKYLOOP_SKY_BIN         the sky executable (default: sky on PATH; ./bin/sky-sim for the embedded simulator)
+  SKYLOOP_SKY_TIMEOUT_MS  time limit of one read-only sky call (default 60000)
+`;
+
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    out.write(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '-V' || name === '--version') {
+    out.write(`skyloop ${packageJson.version}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command '${name}'`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out.write(command.help);
+    return 0;
+  }
+  return command.run(rest, out);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`skyloop: ${(e as Error).message}\nRun 'skyloop --help' for usage.\n`);
+    process.exitCode = 2;
+  } else if (e instanceof SkyError || e instanceof TypeError) {
+    process.stderr.write(`skyloop: ${e.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`skyloop: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  }
+}
