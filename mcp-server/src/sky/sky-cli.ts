@@ -43,6 +43,11 @@ export interface LaunchOptions {
   imageId?: string;
   numNodes?: number;
   diskSize?: number;
+  /**
+   * Called synchronously right after `sky` is spawned. A caller that can crash records the pid here, so
+   * that a re-run can wait for an orphaned launch to finish instead of launching the job twice.
+   */
+  onSpawn?: (pid: number | undefined) => void;
 }
 
 export interface QueueResult {
@@ -158,7 +163,7 @@ export class SkyCli {
     if (options.diskSize !== undefined) args.push('--disk-size', String(positiveInt('disk size', options.diskSize)));
     args.push(taskYaml);
 
-    const result = await this.run(args, this.launchTimeoutMs);
+    const result = await this.run(args, this.launchTimeoutMs, options.onSpawn);
     const ids = parseLaunchJobIds(stripAll(result.stdout));
     if (ids.length === 0) {
       throw new SkyError(
@@ -270,8 +275,10 @@ export class SkyCli {
     } satisfies ExecaOptions;
   }
 
-  private async run(args: string[], timeout: number) {
-    const result = await execa(this.bin, args, { ...this.execOptions(timeout), all: true });
+  private async run(args: string[], timeout: number, onSpawn?: (pid: number | undefined) => void) {
+    const subprocess = execa(this.bin, args, { ...this.execOptions(timeout), all: true });
+    onSpawn?.(subprocess.pid);
+    const result = await subprocess;
     const command = result.escapedCommand;
     this.throwIfNotRun(result, command, timeout);
     const stdout = String(result.stdout ?? '');

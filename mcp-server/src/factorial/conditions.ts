@@ -1,0 +1,48 @@
+// The factorial grid: every combination of factor levels, minus exclusions, each with a stable name.
+import type { ExperimentConfig, Level } from './experiment-config.js';
+
+export interface Condition {
+  /** Human id, e.g. `dynunet/dice_ce/calibration-false/fold-0`. */
+  id: string;
+  /** The same, safe inside a SkyPilot job name: `dynunet.dice_ce.calibration-false.fold-0`. */
+  slug: string;
+  levels: Record<string, Level>;
+}
+
+/** A string level stands for itself; numbers and booleans get their factor name (`fold-0`). */
+function levelPart(factor: string, level: Level): string {
+  const text = typeof level === 'string' ? level : `${factor}-${String(level)}`;
+  return text.replace(/[^A-Za-z0-9_.-]+/g, '-');
+}
+
+export function expandConditions(cfg: Pick<ExperimentConfig, 'factors' | 'exclude'>): Condition[] {
+  const factors = Object.entries(cfg.factors);
+  let combos: Record<string, Level>[] = [{}];
+  for (const [factor, levels] of factors) {
+    combos = combos.flatMap((c) => levels.map((level) => ({ ...c, [factor]: level })));
+  }
+  const excluded = (levels: Record<string, Level>) =>
+    cfg.exclude.some((rule) => Object.entries(rule).every(([f, l]) => levels[f] === l));
+  const conditions = combos
+    .filter((levels) => !excluded(levels))
+    .map((levels) => {
+      const parts = factors.map(([factor]) => levelPart(factor, levels[factor] as Level));
+      return { id: parts.join('/'), slug: parts.join('.'), levels };
+    });
+  const seen = new Map<string, Condition>();
+  for (const c of conditions) {
+    const other = seen.get(c.slug);
+    if (other) {
+      throw new Error(
+        `conditions ${JSON.stringify(other.levels)} and ${JSON.stringify(c.levels)} map to the same job name ` +
+          `'${c.slug}': make their levels differ in letters or digits`,
+      );
+    }
+    seen.set(c.slug, c);
+  }
+  return conditions;
+}
+
+/** `<experiment>-<condition slug>-b<batch>`: conditions map to jobs by this name, never by launch order. */
+export const jobName = (experiment: string, condition: Pick<Condition, 'slug'>, batch: number): string =>
+  `${experiment}-${condition.slug}-b${batch}`;

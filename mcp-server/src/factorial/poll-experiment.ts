@@ -1,0 +1,145 @@
+// One poll of an experiment (F1 WAIT-FOR-TERMINAL is read-only monitoring): a single `sky jobs queue`
+// for the whole grid, status changes folded into the manifest and the event log, failure fingerprints for
+// newly failed jobs, stuck warnings, and the kill switch.
+import { evaluateKillSwitch, type KillSwitchDecision, type KillSwitchJob } from '../rules/kill-switch.js';
+import { isFailure } from '../sky/job-status.js';
+import { ExperimentStore } from '../store/experiment-store.js';
+import type { EventPayload } from './events.js';
+import type { FactorialContext } from './factorial-context.js';
+import { applyQueue, currentAttempt, currentBatch, findEntry, syncEntry, type Failure, type Manifest, type StatusChange } from './manifest.js';
+import { summarize, type ExperimentSummary } from './summary.js';
+
+const STUCK_STATUSES = new Set(['PENDING', 'STARTING']);
+const LOG_FETCH_CONCURRENCY = 4;
+
+export interface PollResult {
+  changes: StatusChange[];
+  kill_switch: KillSwitchDecision[];
+  summary: ExperimentSummary;
+}
+
+export async function pollExperiment(experimentId: string, ctx: FactorialContext): Promise<PollResult> {
+  const store = new ExperimentStore(ctx.outputsDir, experimentId);
+  store.read(); // fail early, naming the experiment, if it does not exist
+  const { records } = await ctx.sky.queue();
+  const now = ctx.now();
+
+  const { changes, newlyFailed } = await store.update((m) => {
+    const previousPoll = m.last_poll_at === null ? null : Date.parse(m.last_poll_at);
+    const changes = applyQueue(m, records);
+    const events: EventPayload[] = changes.map((c) => ({ type: 'status_change', ...c }));
+    events.push(...stuckWarnings(m, previousPoll, now.getTime()));
+    m.last_poll_at = now.toISOString();
+    const newlyFailed = m.jobs.flatMap((j) => {
+      const a = currentAttempt(j);
+      return a && a.job_id !== null && a.status !== null && isFailure(a.status) && a.failure === null
+        ? [{ condition: j.condition, job_id: a.job_id, status: a.status, failure_reason: a.failure_reason }]
+        : [];
+    });
+    return { events, result: { changes, newlyFailed } };
+  });
+
+  if (newlyFailed.length > 0) await diagnoseFailures(store, newlyFailed, ctx);
+  const decisions = newlyFailed.length > 0 ? await runKillSwitch(store, ctx) : [];
+  return { changes, kill_switch: decisions, summary: summarize(store.read(), now) };
+}
+
+function stuckWarnings(m: Manifest, previousPollMs: number | null, nowMs: number): EventPayload[] {
+  const limitMs = m.monitor.stuck_after_s * 1000;
+  const events: EventPayload[] = [];
+  for (const j of m.jobs) {
+    const a = currentAttempt(j);
+    if (!a || a.job_id === null || a.status === null || !STUCK_STATUSES.has(a.status) || a.submitted_at === null) continue;
+    const since = Date.parse(a.submitted_at);
+    // Warn once: when this poll is the first to see the job past the limit.
+    if (nowMs - since >= limitMs && (previousPollMs === null || previousPollMs - since < limitMs)) {
+      events.push({ type: 'stuck_warning', condition: j.condition, job_id: a.job_id, status: a.status, for_seconds: Math.round((nowMs - since) / 1000) });
+    }
+  }
+  return events;
+}
+
+/** Fingerprint each newly failed job from its log (the controller log when the job never ran). */
+async function diagnoseFailures(
+  store: ExperimentStore,
+  failed: { condition: string; job_id: number; status: string; failure_reason: string | null }[],
+  ctx: FactorialContext,
+): Promise<void> {
+  const results: { condition: string; job_id: number; failure: Failure }[] = [];
+  const queue = [...failed];
+  const worker = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      const controller = job.status !== 'FAILED' && job.status !== 'FAILED_SETUP';
+      let tail: string[] = [];
+      try {
+        tail = (await ctx.sky.logs(job.job_id, { controller, tail: 200 })).tail;
+      } catch {
+        // No log (e.g. it was never written): classify from SkyPilot's failure reason alone.
+      }
+      results.push({ condition: job.condition, job_id: job.job_id, failure: ctx.classify({ status: job.status, failure_reason: job.failure_reason, log_tail: tail }) });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOG_FETCH_CONCURRENCY, failed.length) }, worker));
+  await store.update((m) => {
+    for (const r of results) {
+      const entry = findEntry(m, r.condition);
+      const a = currentAttempt(entry);
+      if (a?.job_id === r.job_id) {
+        a.failure = r.failure;
+        syncEntry(entry);
+      }
+    }
+    return {
+      events: results.map((r) => ({ type: 'diagnosis', condition: r.condition, job_id: r.job_id, category: r.failure.category, fingerprint: r.failure.fingerprint })),
+      result: undefined,
+    };
+  });
+}
+
+function killSwitchJobs(m: Manifest): KillSwitchJob[] {
+  const batch = currentBatch(m);
+  return m.jobs.flatMap((j) => {
+    const a = currentAttempt(j);
+    if (!a || a.batch !== batch) return [];
+    return [{
+      condition: j.condition,
+      job_id: a.job_id,
+      levels: j.levels,
+      status: a.status,
+      ended_at: a.end_time === null ? null : Date.parse(a.end_time) / 1000,
+      duration_s: a.duration_seconds,
+      fingerprint: a.failure?.fingerprint ?? null,
+    }];
+  });
+}
+
+async function runKillSwitch(store: ExperimentStore, ctx: FactorialContext): Promise<KillSwitchDecision[]> {
+  const manifest = store.read();
+  const batch = currentBatch(manifest);
+  const firedBefore = new Set(manifest.kill_switch.filter((k) => k.batch === batch).map((k) => k.fingerprint));
+  // A fingerprint that already fired in this batch is news again only if it has more jobs to cancel.
+  const decisions = evaluateKillSwitch(killSwitchJobs(manifest), manifest.monitor.kill_switch).filter(
+    (d) => !(firedBefore.has(d.fingerprint) && d.cancel.length === 0),
+  );
+  const toCancel = decisions.flatMap((d) => (d.fired ? d.cancel : []));
+  if (toCancel.length > 0) await ctx.sky.cancel(toCancel.map((c) => c.job_id));
+  if (decisions.length === 0) return decisions;
+  const at = ctx.now().toISOString();
+  await store.update((m) => {
+    for (const d of decisions.filter((x) => x.fired)) {
+      m.kill_switch.push({ batch, at, fingerprint: d.fingerprint, failed_conditions: d.failed_conditions, common_levels: d.common_levels, cancelled: d.cancel.map((c) => c.condition) });
+      for (const c of d.cancel) {
+        const a = currentAttempt(findEntry(m, c.condition));
+        if (a?.job_id === c.job_id) a.cancelled_by_kill_switch = true;
+      }
+    }
+    return {
+      events: decisions.map((d) => ({
+        type: 'kill_switch', fired: d.fired, fingerprint: d.fingerprint, failed_conditions: d.failed_conditions,
+        common_levels: d.common_levels, cancelled: d.cancel, spared: d.spared, reasons: d.reasons,
+      })),
+      result: undefined,
+    };
+  });
+  return decisions;
+}

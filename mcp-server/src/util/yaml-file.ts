@@ -1,0 +1,54 @@
+// YAML files checked against a zod schema, with errors that name the file, line and field.
+import { readFileSync } from 'node:fs';
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly file: string,
+    readonly problems: { line: number | null; field: string; message: string }[],
+  ) {
+    super(
+      problems
+        .map((p) => `${file}${p.line === null ? '' : `:${p.line}`}: ${p.field ? `${p.field}: ` : ''}${p.message}`)
+        .join('\n'),
+    );
+  }
+}
+
+/** Parse YAML text and validate it; every problem is reported with its line. */
+export function parseYamlFile<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({ line: e.linePos?.[0].line ?? null, field: '', message: e.message.split('\n')[0] ?? '' })),
+    );
+  }
+  const result = schema.safeParse(doc.toJS() ?? {});
+  if (result.success) return result.data;
+  throw new ConfigError(
+    file,
+    result.error.issues.map((issue) => {
+      // The deepest node of the path that exists in the document tells where to look.
+      let line: number | null = null;
+      for (let depth = issue.path.length; depth >= 0 && line === null; depth--) {
+        const node = depth === 0 ? doc.contents : doc.getIn(issue.path.slice(0, depth) as unknown[], true);
+        if (isNode(node) && node.range) line = lines.linePos(node.range[0]).line;
+      }
+      return { line, field: issue.path.join('.'), message: issue.message };
+    }),
+  );
+}
+
+export function readYamlFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(file, [{ line: null, field: '', message: `cannot read: ${(e as Error).message}` }]);
+  }
+  return parseYamlFile(file, text, schema);
+}
