@@ -2,7 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { SkyError } from '../sky/sky-errors.js';
 import { UsageError } from './cli-error.js';
+import { factorialCommand, factorialHelp } from './commands/factorial.js';
 import { queueCommand, queueHelp } from './commands/queue.js';
+
+// Errors whose message is the whole story; anything else is a bug and gets its stack trace.
+const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError']);
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -12,6 +16,7 @@ type Command = { summary: string; help: string; run: (argv: string[], out: NodeJ
 
 const COMMANDS: Record<string, Command> = {
   queue: { summary: 'list every managed job (normalised records; --json for scripts)', help: queueHelp, run: queueCommand },
+  factorial: { summary: 'launch, watch and inspect a factorial grid of jobs', help: factorialHelp, run: factorialCommand },
 };
 
 const mainHelp = () => `Usage: skyloop <command> [options]
@@ -57,8 +62,8 @@ try {
   if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`skyloop: ${(e as Error).message}\nRun 'skyloop --help' for usage.\n`);
     process.exitCode = 2;
-  } else if (e instanceof SkyError || e instanceof TypeError) {
-    process.stderr.write(`skyloop: ${e.message}\n`);
+  } else if (e instanceof SkyError || e instanceof TypeError || KNOWN_ERRORS.has((e as Error).name)) {
+    process.stderr.write(`skyloop: ${(e as Error).message}\n`);
     process.exitCode = 1;
   } else {
     process.stderr.write(`skyloop: ${(e as Error).stack ?? String(e)}\n`);

@@ -20,11 +20,16 @@ export class ConfigError extends Error {
 /** Parse YAML text and validate it; every problem is reported with its line. */
 export function parseYamlFile<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => ({ line: e.linePos?.[0].line ?? null, field: '', message: e.message.split('\n')[0] ?? '' })),
+      // prettyErrors appends " at line L, column C:" and a source excerpt; the line is reported separately.
+      doc.errors.map((e) => ({
+        line: e.linePos?.[0].line ?? null,
+        field: '',
+        message: (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
+      })),
     );
   }
   const result = schema.safeParse(doc.toJS() ?? {});
@@ -38,7 +43,9 @@ export function parseYamlFile<S extends z.ZodType>(file: string, text: string, s
         const node = depth === 0 ? doc.contents : doc.getIn(issue.path.slice(0, depth) as unknown[], true);
         if (isNode(node) && node.range) line = lines.linePos(node.range[0]).line;
       }
-      return { line, field: issue.path.join('.'), message: issue.message };
+      // A record key that breaks its rule is reported by zod as "Invalid key"; the key's own issue says why.
+      const nested = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+      return { line, field: issue.path.join('.'), message: nested ?? issue.message };
     }),
   );
 }

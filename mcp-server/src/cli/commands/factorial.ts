@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { experimentStatus } from '../../factorial/experiment-status.js';
+import { defaultContext } from '../../factorial/factorial-context.js';
+import { launchFactorial } from '../../factorial/launch-factorial.js';
+import { pollExperiment } from '../../factorial/poll-experiment.js';
+import { renderSummary } from '../../factorial/summary.js';
+import { watchExperiment } from '../../factorial/watch-experiment.js';
+import { UsageError } from '../cli-error.js';
+import { shortDuration, textTable } from '../text-table.js';
+
+export const factorialHelp = `Usage:
+  skyloop factorial launch <config.yaml> [--approve] [--json]
+      Launch every condition of the grid as a SkyPilot managed job (idempotent: a re-run after an
+      interruption launches only what is missing). --approve confirms a cost above the approval threshold.
+  skyloop factorial status <experiment> [--json] [--all] [--refresh]
+      Counts, progress, cost and the jobs that need attention, from the manifest. --refresh polls sky first;
+      --all adds the full grid.
+  skyloop factorial watch <experiment> [--interval S]
+      Poll until every job is terminal (kill switch included). Exit 0 if all succeeded, 1 otherwise.
+
+Files: outputs/factorial_manifest_<experiment>.json and outputs/factorial_events_<experiment>.jsonl
+(SKYLOOP_OUTPUTS_DIR moves them).
+`;
+
+const one = (positionals: string[], what: string): string => {
+  if (positionals.length !== 1) throw new UsageError(`expected exactly one ${what}`);
+  return positionals[0] as string;
+};
+
+export async function factorialCommand(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+  const [sub, ...rest] = argv;
+  const ctx = defaultContext();
+  switch (sub) {
+    case 'launch': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { approve: { type: 'boolean' }, json: { type: 'boolean' } } });
+      const result = await launchFactorial(one(positionals, 'config file'), { approve: values.approve ?? false }, ctx);
+      if (values.json) {
+        out.write(JSON.stringify(result, null, 2) + '\n');
+      } else {
+        out.write(
+          `${result.experiment_id}: ${result.conditions} conditions, estimated $${result.estimated_cost_usd.toFixed(2)}\n` +
+            `  launched ${result.launched}, reconciled ${result.reconciled}, already running ${result.already_launched}, failed ${result.failed.length}\n` +
+            result.failed.map((f) => `  ✗ ${f.condition}: ${f.error}\n`).join('') +
+            `  manifest: ${result.manifest_path}\n  next: skyloop factorial watch ${result.experiment_id}\n`,
+        );
+      }
+      return result.failed.length > 0 ? 1 : 0;
+    }
+    case 'status': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, all: { type: 'boolean' }, refresh: { type: 'boolean' } } });
+      const id = one(positionals, 'experiment');
+      if (values.refresh) await pollExperiment(id, ctx);
+      const status = experimentStatus(id, ctx, { all: values.all ?? false });
+      if (values.json) {
+        out.write(JSON.stringify(status, null, 2) + '\n');
+        return 0;
+      }
+      out.write(renderSummary(status));
+      if (status.grid) {
+        out.write(textTable(
+          ['CONDITION', 'JOB', 'BATCH', 'STATUS', 'RAN', 'COST', 'CATEGORY'],
+          status.grid.map((g) => [g.condition, String(g.job_id ?? '-'), String(g.batch), g.status, shortDuration(g.ran_s), g.cost_usd === null ? '-' : `$${g.cost_usd.toFixed(2)}`, g.category ?? '-']),
+        ));
+      }
+      return 0;
+    }
+    case 'watch': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { interval: { type: 'string' } } });
+      const id = one(positionals, 'experiment');
+      const intervalS = values.interval === undefined ? undefined : Number(values.interval);
+      if (intervalS !== undefined && !(intervalS > 0)) throw new UsageError('--interval takes a positive number of seconds');
+      const abort = new AbortController();
+      const stop = () => abort.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        const last = await watchExperiment(id, ctx, {
+          intervalS,
+          signal: abort.signal,
+          onPoll: (r) => {
+            for (const d of r.kill_switch) {
+              out.write(`${d.fired ? '⚡ kill switch fired' : 'kill switch held'}: ${d.reasons.join('; ')}\n`);
+              for (const c of d.cancel) out.write(`  cancelled ${c.condition} (job ${c.job_id})\n`);
+            }
+            out.write(renderSummary(r.summary));
+          },
+        });
+        if (abort.signal.aborted) return 130;
+        return last.summary.all_succeeded ? 0 : 1;
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    }
+    default:
+      throw new UsageError(sub === undefined ? 'factorial needs a subcommand: launch, status or watch' : `unknown factorial subcommand '${sub}'`);
+  }
+}
