@@ -1,17 +1,20 @@
 // Read-only views of an experiment: the compact summary, or the full grid on request.
+import { z } from 'zod';
 import { ExperimentStore } from '../store/experiment-store.js';
 import type { FactorialContext } from './factorial-context.js';
-import { summarize, type ExperimentSummary } from './summary.js';
+import { ExperimentSummarySchema, summarize, type ExperimentSummary } from './summary.js';
 
-export interface GridRow {
-  condition: string;
-  job_id: number | null;
-  status: string;
-  batch: number;
-  ran_s: number | null;
-  cost_usd: number | null;
-  category: string | null;
-}
+export const GridRowSchema = z.object({
+  condition: z.string(),
+  job_id: z.number().int().nullable(),
+  status: z.string(),
+  batch: z.number().int(),
+  ran_s: z.number().nullable(),
+  cost_usd: z.number().nullable(),
+  category: z.string().nullable(),
+});
+export type GridRow = z.infer<typeof GridRowSchema>;
+export const ExperimentStatusSchema = ExperimentSummarySchema.extend({ grid: z.array(GridRowSchema).optional() });
 
 export function experimentStatus(experimentId: string, ctx: FactorialContext, { all = false } = {}): ExperimentSummary & { grid?: GridRow[] } {
   const m = new ExperimentStore(ctx.outputsDir, experimentId).read();

@@ -2,6 +2,7 @@
 // manifest, then submit one SkyPilot managed job per condition with bounded concurrency. Re-running it
 // after an interruption reconciles with the queue by job name and never launches a condition twice.
 import { dirname, relative, resolve } from 'node:path';
+import { z } from 'zod';
 import type { LaunchOptions } from '../sky/sky-cli.js';
 import { withFileLock } from '../store/file-lock.js';
 import { ExperimentStore } from '../store/experiment-store.js';
@@ -19,18 +20,18 @@ export class LaunchRefused extends Error {
   override readonly name = 'LaunchRefused';
 }
 
-export interface LaunchFactorialResult {
-  experiment_id: string;
-  manifest_path: string;
-  events_path: string;
-  conditions: number;
-  estimated_cost_usd: number;
-  launched: number;
-  /** Found in the queue by job name after an interrupted run instead of being launched again. */
-  reconciled: number;
-  already_launched: number;
-  failed: { condition: string; error: string }[];
-}
+export const LaunchFactorialResultSchema = z.object({
+  experiment_id: z.string(),
+  manifest_path: z.string(),
+  events_path: z.string(),
+  conditions: z.number().int(),
+  estimated_cost_usd: z.number(),
+  launched: z.number().int().describe('Jobs submitted by this call'),
+  reconciled: z.number().int().describe('Found in the queue by job name after an interrupted run, not launched again'),
+  already_launched: z.number().int(),
+  failed: z.array(z.object({ condition: z.string(), error: z.string() })),
+});
+export type LaunchFactorialResult = z.infer<typeof LaunchFactorialResultSchema>;
 
 export async function launchFactorial(
   configPath: string,

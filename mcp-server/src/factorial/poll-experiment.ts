@@ -18,7 +18,8 @@ export interface PollResult {
   summary: ExperimentSummary;
 }
 
-export async function pollExperiment(experimentId: string, ctx: FactorialContext): Promise<PollResult> {
+/** `killSwitch: false` makes the poll read-only towards SkyPilot (nothing is cancelled). */
+export async function pollExperiment(experimentId: string, ctx: FactorialContext, { killSwitch = true } = {}): Promise<PollResult> {
   const store = new ExperimentStore(ctx.outputsDir, experimentId);
   store.read(); // fail early, naming the experiment, if it does not exist
   const { records } = await ctx.sky.queue();
@@ -40,7 +41,7 @@ export async function pollExperiment(experimentId: string, ctx: FactorialContext
   });
 
   if (newlyFailed.length > 0) await diagnoseFailures(store, newlyFailed, ctx);
-  const decisions = newlyFailed.length > 0 ? await runKillSwitch(store, ctx) : [];
+  const decisions = killSwitch ? await runKillSwitch(store, ctx, { news: newlyFailed.length > 0 }) : [];
   return { changes, kill_switch: decisions, summary: summarize(store.read(), now) };
 }
 
@@ -113,13 +114,17 @@ function killSwitchJobs(m: Manifest): KillSwitchJob[] {
   });
 }
 
-async function runKillSwitch(store: ExperimentStore, ctx: FactorialContext): Promise<KillSwitchDecision[]> {
+/**
+ * Evaluated on every poll, so failures first seen by another reader are still acted on. Decisions are
+ * logged when they act, and also when they hold but a new failure arrived (so every decision has a record).
+ */
+async function runKillSwitch(store: ExperimentStore, ctx: FactorialContext, { news }: { news: boolean }): Promise<KillSwitchDecision[]> {
   const manifest = store.read();
   const batch = currentBatch(manifest);
   const firedBefore = new Set(manifest.kill_switch.filter((k) => k.batch === batch).map((k) => k.fingerprint));
   // A fingerprint that already fired in this batch is news again only if it has more jobs to cancel.
-  const decisions = evaluateKillSwitch(killSwitchJobs(manifest), manifest.monitor.kill_switch).filter(
-    (d) => !(firedBefore.has(d.fingerprint) && d.cancel.length === 0),
+  const decisions = evaluateKillSwitch(killSwitchJobs(manifest), manifest.monitor.kill_switch).filter((d) =>
+    d.fired ? d.cancel.length > 0 || (news && !firedBefore.has(d.fingerprint)) : news,
   );
   const toCancel = decisions.flatMap((d) => (d.fired ? d.cancel : []));
   if (toCancel.length > 0) await ctx.sky.cancel(toCancel.map((c) => c.job_id));

@@ -1,34 +1,37 @@
 // The compact view of an experiment for people and agents: counts, progress, cost, and only the rows that
 // need attention. Small by design: a 1,000-job grid fits in a few KB.
+import { z } from 'zod';
 import { isTerminal } from '../sky/job-status.js';
 import { costSoFar, currentAttempt, currentBatch, isFailedEntry, LAUNCH_FAILED, NOT_LAUNCHED, type Manifest } from './manifest.js';
 
 const MAX_ATTENTION_ROWS = 25;
 
-export interface AttentionRow {
-  condition: string;
-  job_id: number | null;
-  status: string;
-  why: 'failed' | 'stuck' | 'recovering' | 'launch_failed';
-  category: string | null;
-  ran_s: number | null;
-}
+export const AttentionRowSchema = z.object({
+  condition: z.string(),
+  job_id: z.number().int().nullable(),
+  status: z.string(),
+  why: z.enum(['failed', 'stuck', 'recovering', 'launch_failed']),
+  category: z.string().nullable().describe('Failure category, once diagnosed'),
+  ran_s: z.number().nullable().describe('Seconds the job ran'),
+});
 
-export interface ExperimentSummary {
-  experiment_id: string;
-  batch: number;
-  total: number;
-  counts: Record<string, number>;
-  terminal: number;
-  all_terminal: boolean;
-  all_succeeded: boolean;
-  cost_so_far_usd: number;
-  estimated_cost_usd: number;
-  kill_switch_fired: number;
-  attention: AttentionRow[];
-  /** Rows that need attention but were left out to keep the view small. */
-  attention_more: number;
-}
+export const ExperimentSummarySchema = z.object({
+  experiment_id: z.string(),
+  batch: z.number().int().describe('Current batch: 0 = original launch, 1-2 = relaunch cycles'),
+  total: z.number().int().describe('Conditions in the grid'),
+  counts: z.record(z.string(), z.number().int()).describe('Conditions per status'),
+  terminal: z.number().int(),
+  all_terminal: z.boolean(),
+  all_succeeded: z.boolean(),
+  cost_so_far_usd: z.number(),
+  estimated_cost_usd: z.number(),
+  kill_switch_fired: z.number().int(),
+  attention: z.array(AttentionRowSchema).describe('Only the rows that need attention: failed, stuck, recovering'),
+  attention_more: z.number().int().describe('Rows that need attention but were left out to keep the view small'),
+});
+
+export type AttentionRow = z.infer<typeof AttentionRowSchema>;
+export type ExperimentSummary = z.infer<typeof ExperimentSummarySchema>;
 
 export function summarize(m: Manifest, now: Date): ExperimentSummary {
   const counts: Record<string, number> = {};

@@ -1,0 +1,18 @@
+// The MCP server, without a transport: tests connect it in memory, main.ts over stdio.
+import { readFileSync } from 'node:fs';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { FactorialContext } from '../factorial/factorial-context.js';
+import { registerTools } from './tools/index.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const INSTRUCTIONS = `skyloop launches and watches SkyPilot managed jobs, one job or a factorial grid, and enforces the rules:
+F1 wait for every job to be terminal before diagnosing or fixing (except the kill switch), F5 every condition and job id
+is in the manifest. Factorial flow: launch_factorial(config_path) → wait_for_change(experiment) until all_terminal →
+queue_status(experiment). A tool that refuses says which rule and why: do what it says, do not work around it.`;
+
+export function createServer(ctx: FactorialContext): McpServer {
+  const server = new McpServer({ name: 'skyloop', version }, { instructions: INSTRUCTIONS, capabilities: { logging: {} } });
+  registerTools(server, ctx);
+  return server;
+}

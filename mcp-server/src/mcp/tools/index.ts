@@ -1,0 +1,11 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { FactorialContext } from '../../factorial/factorial-context.js';
+import { registerLaunchFactorial } from './launch-factorial.js';
+import { registerQueueStatus } from './queue-status.js';
+import { registerWaitForChange } from './wait-for-change.js';
+
+export function registerTools(server: McpServer, ctx: FactorialContext): void {
+  registerLaunchFactorial(server, ctx);
+  registerQueueStatus(server, ctx);
+  registerWaitForChange(server, ctx);
+}

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { SKYLOOP_MCP, tempDir } from '../helpers/paths.js';
+
+/** Talk to the built server over real pipes, exactly as Claude Code does. */
+function startServer() {
+  const child = spawn(process.execPath, [SKYLOOP_MCP], {
+    env: { ...process.env, SKYLOOP_OUTPUTS_DIR: tempDir('mcp-out'), SKYLOOP_SKY_BIN: '/nonexistent/sky' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const send = (msg: object) => child.stdin.write(JSON.stringify({ jsonrpc: '2.0', ...msg }) + '\n');
+  const response = async (id: number) => {
+    for (let i = 0; i < 200; i++) {
+      const line = stdout.split('\n').find((l) => l.includes(`"id":${id}`));
+      if (line) return JSON.parse(line) as { result?: Record<string, unknown>; error?: unknown };
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`no response ${id}; stdout so far: ${stdout}`);
+  };
+  return { child, send, response, stdout: () => stdout };
+}
+
+describe('skyloop-mcp over stdio', () => {
+  it('answers initialize and tools/list with nothing but JSON-RPC on stdout, and exits when stdin closes', async () => {
+    const { child, send, response, stdout } = startServer();
+    send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } } });
+    const init = await response(1);
+    expect(init.result?.instructions).toMatch(/F1 wait for every job/);
+    send({ method: 'notifications/initialized' });
+    send({ id: 2, method: 'tools/list' });
+    const list = await response(2);
+    const tools = (list.result?.tools as { name: string; annotations: Record<string, boolean>; outputSchema?: object }[]);
+    expect(tools.map((t) => t.name).sort()).toEqual(['launch_factorial', 'queue_status', 'wait_for_change']);
+    expect(tools.find((t) => t.name === 'queue_status')?.annotations.readOnlyHint).toBe(true);
+    expect(tools.every((t) => t.outputSchema)).toBe(true);
+
+    // A tool error comes back as a result with isError, naming the experiment.
+    send({ id: 3, method: 'tools/call', params: { name: 'queue_status', arguments: { experiment: 'nope', refresh: false } } });
+    const err = await response(3);
+    expect(err.result?.isError).toBe(true);
+    expect(JSON.stringify(err.result?.content)).toMatch(/no experiment 'nope'/);
+
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    for (const line of stdout().split('\n').filter((l) => l.trim() !== '')) {
+      expect(JSON.parse(line)).toHaveProperty('jsonrpc', '2.0');
+    }
+  });
+});
