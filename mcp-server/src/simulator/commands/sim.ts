@@ -1,0 +1,30 @@
+// `sky-sim sim advance|reset|now`: the simulator's own admin commands (not SkyPilot's).
+
+import { SimConfigError } from '../errors.js';
+import { stdout } from '../output.js';
+import { readState, resetState, simNow, updateState } from '../state.js';
+import { parseDuration } from '../scenario.js';
+
+export async function simAdmin(argv: string[]): Promise<number> {
+  const [sub, arg] = argv;
+  if (sub === 'advance') {
+    const secs = arg === undefined ? undefined : parseDuration(arg);
+    if (secs === undefined) throw new SimConfigError("usage: sky-sim sim advance <seconds|duration like '90m'>");
+    const now = await updateState((s) => {
+      s.offset += secs;
+      return simNow(s);
+    });
+    await stdout.line(String(now));
+    return 0;
+  }
+  if (sub === 'reset') {
+    await resetState();
+    return 0;
+  }
+  if (sub === 'now') {
+    const now = simNow(readState());
+    await stdout.line(`${now} ${new Date(now * 1000).toISOString()}`);
+    return 0;
+  }
+  throw new SimConfigError('usage: sky-sim sim advance <seconds> | sim reset | sim now');
+}

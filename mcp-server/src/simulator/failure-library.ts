@@ -1,0 +1,88 @@
+// Real failure output per category, kept as data in `failure-logs/` (index.yaml + <ID>.log) next to
+// this module's source. Looked up at run time; SKYLOOP_SIM_FAILURE_LOGS points elsewhere (tests).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { SimConfigError } from './errors.js';
+
+export interface FailureCategory {
+  id: string;
+  file: string;
+  phase: 'setup' | 'run' | 'provision';
+  status: string;
+  exitCode: number;
+  keyLines: string[];
+}
+
+function libraryDir(): string | undefined {
+  const fromEnv = process.env.SKYLOOP_SIM_FAILURE_LOGS;
+  if (fromEnv) return fromEnv;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    join(here, 'failure-logs'), // running from source, or a build that copied the data
+    resolve(here, '..', '..', 'mcp-server', 'src', 'simulator', 'failure-logs'), // dist/simulator → source tree
+  ];
+  return candidates.find((d) => existsSync(join(d, 'index.yaml')));
+}
+
+let cache: Map<string, FailureCategory> | undefined;
+
+function loadIndex(): Map<string, FailureCategory> {
+  if (cache) return cache;
+  cache = new Map();
+  const dir = libraryDir();
+  if (!dir) return cache;
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(join(dir, 'index.yaml'), 'utf8'));
+  } catch (e) {
+    throw new SimConfigError(`cannot read failure-log index ${join(dir, 'index.yaml')}: ${(e as Error).message}`);
+  }
+  const root = (raw && typeof raw === 'object' && 'categories' in raw ? (raw as { categories: unknown }).categories : raw) as
+    | Record<string, Record<string, unknown>>
+    | null;
+  for (const [id, e] of Object.entries(root ?? {})) {
+    if (!e || typeof e !== 'object') continue;
+    const phase = e.phase === 'setup' || e.phase === 'provision' ? e.phase : 'run';
+    const defaultStatus = phase === 'setup' ? 'FAILED_SETUP' : phase === 'provision' ? 'FAILED_PRECHECKS' : 'FAILED';
+    cache.set(id, {
+      id,
+      file: join(dir, typeof e.file === 'string' ? e.file : `${id}.log`),
+      phase,
+      status: typeof e.status === 'string' ? e.status : defaultStatus,
+      exitCode: typeof e.exit_code === 'number' ? e.exit_code : 1,
+      keyLines: Array.isArray(e.key_lines) ? e.key_lines.map(String) : [],
+    });
+  }
+  return cache;
+}
+
+export function getCategory(id: string): FailureCategory | undefined {
+  return loadIndex().get(id);
+}
+
+export function categoryIds(): string[] {
+  return [...loadIndex().keys()];
+}
+
+const linesCache = new Map<string, string[]>();
+
+/** The category's raw program output, one entry per line (no trailing empty line). */
+export function categoryLines(id: string): string[] {
+  const hit = linesCache.get(id);
+  if (hit) return hit;
+  const cat = getCategory(id);
+  let lines: string[] = [];
+  if (cat) {
+    try {
+      lines = readFileSync(cat.file, 'utf8').replace(/\r\n/g, '\n').split('\n');
+      while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    } catch {
+      lines = [];
+    }
+  }
+  linesCache.set(id, lines);
+  return lines;
+}

@@ -1,0 +1,180 @@
+// The scenario file: ordered rules (first match wins) that decide each launched job's fate.
+// Validated with zod; errors name the file and the line of the offending value.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { SimConfigError } from './errors.js';
+
+const DURATION_RE = /^\s*(?:(\d+(?:\.\d+)?)d)?\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?\s*$/;
+
+/** '2h', '90m', '1h30m', '45s', '1d', or a number of seconds. */
+export function parseDuration(v: string | number): number | undefined {
+  if (typeof v === 'number') return v >= 0 ? v : undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  const m = DURATION_RE.exec(v);
+  if (!m || v.trim() === '') return undefined;
+  const [, d, h, mi, s] = m;
+  return Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(mi ?? 0) * 60 + Number(s ?? 0);
+}
+
+const duration = z
+  .union([z.string(), z.number()])
+  .refine((v) => parseDuration(v) !== undefined, { message: "expected a duration like '2h', '90m', '1h30m', '45s' or seconds" })
+  .transform((v) => parseDuration(v) as number);
+
+export const OUTCOMES = [
+  'succeed',
+  'fail',
+  'fail_setup',
+  'preempt',
+  'stuck',
+  'failed_precheck',
+  'failed_no_resource',
+  'failed_controller',
+] as const;
+export type OutcomeName = (typeof OUTCOMES)[number];
+
+const startup = z.union([
+  duration,
+  z.object({ pending: duration.optional(), starting: duration.optional() }).strict(),
+]);
+
+const outcomeFields = {
+  duration: duration.optional(),
+  at: duration.optional(),
+  at_minute: z.number().nonnegative().optional(),
+  category: z.string().min(1).optional(),
+  exit_code: z.number().int().min(0).max(255).optional(),
+  reason: z.string().optional(),
+  times: z.number().int().min(1).optional(),
+  every: duration.optional(),
+  recovery: duration.optional(),
+  then: z.enum(OUTCOMES).optional(),
+  startup: startup.optional(),
+  log_lines: z.number().int().min(0).optional(),
+  tracking_url: z.string().optional(),
+};
+
+const ruleSchema = z
+  .object({
+    match: z
+      .object({
+        name: z.string().optional(),
+        env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+        image: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    outcome: z.enum(OUTCOMES),
+    ...outcomeFields,
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.then === 'preempt') ctx.addIssue({ code: 'custom', path: ['then'], message: "'then' cannot be 'preempt'" });
+  });
+
+const scenarioSchema = z
+  .object({
+    defaults: z
+      .object({ duration: duration.optional(), startup: startup.optional(), log_lines: z.number().int().min(0).optional() })
+      .strict()
+      .optional(),
+    rules: z.array(ruleSchema).default([]),
+  })
+  .strict();
+
+export type Rule = z.infer<typeof ruleSchema>;
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+export function scenarioPath(home: string): string | undefined {
+  const fromEnv = process.env.SKYLOOP_SIM_SCENARIO;
+  if (fromEnv) return fromEnv;
+  const p = join(home, 'scenario.yaml');
+  return existsSync(p) ? p : undefined;
+}
+
+export function loadScenario(path: string | undefined): Scenario {
+  if (path === undefined) return { rules: [] };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new SimConfigError(`cannot read scenario file ${path}: ${(e as Error).message}`);
+  }
+  return parseScenario(text, path);
+}
+
+export function parseScenario(text: string, path: string): Scenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const pos = lineCounter.linePos(err.pos[0]);
+    throw new SimConfigError(`${path}:${pos.line}:${pos.col}: invalid YAML: ${err.message.split('\n')[0]}`);
+  }
+  const data: unknown = doc.toJS() ?? {};
+  const parsed = scenarioSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  // Point at the deepest node of the path that exists in the document.
+  let where = '';
+  const segs = [...issue.path] as (string | number)[];
+  for (let n = segs.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(segs.slice(0, n), true);
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range) {
+      const pos = lineCounter.linePos(range[0]);
+      where = `:${pos.line}:${pos.col}`;
+      break;
+    }
+  }
+  const keyPath = segs.length ? segs.join('.') : '(top level)';
+  throw new SimConfigError(`${path}${where}: ${keyPath}: ${issue.message}`);
+}
+
+/** fnmatch-style glob: `*`, `?`, `[seq]`, `[!seq]`; case-sensitive. */
+export function globMatch(pattern: string, value: string): boolean {
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') re += '[\\s\\S]*';
+    else if (c === '?') re += '[\\s\\S]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end < 0) re += '\\[';
+      else {
+        let body = pattern.slice(i + 1, end);
+        if (body.startsWith('!')) body = `^${body.slice(1)}`;
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`${re}$`).test(value);
+}
+
+export interface MatchInput {
+  name: string;
+  envs: Record<string, string>;
+  image: string | undefined; // as given, e.g. docker:repo@sha256:…
+}
+
+export function findRule(scenario: Scenario, job: MatchInput): { rule: Rule; index: number } | undefined {
+  for (const [index, rule] of scenario.rules.entries()) {
+    const m = rule.match;
+    if (m?.name !== undefined && !globMatch(m.name, job.name)) continue;
+    if (m?.env) {
+      const ok = Object.entries(m.env).every(([k, pat]) => job.envs[k] !== undefined && globMatch(pat, job.envs[k]!));
+      if (!ok) continue;
+    }
+    if (m?.image !== undefined) {
+      if (job.image === undefined) continue;
+      const bare = job.image.replace(/^docker:/, '');
+      if (!globMatch(m.image, bare) && !globMatch(m.image, job.image)) continue;
+    }
+    return { rule, index };
+  }
+  return undefined;
+}
