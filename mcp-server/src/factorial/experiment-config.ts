@@ -7,7 +7,7 @@ const ENV_KEY_RULE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const Level = z.union([z.string().min(1), z.number(), z.boolean()]);
 export type Level = z.infer<typeof Level>;
 
-const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive();
+const positive = () => z.number({ error: 'must be a number' }).positive();
 
 export const ExperimentConfigSchema = z
   .strictObject({
@@ -36,9 +36,9 @@ export const ExperimentConfigSchema = z
       .describe('`docker:<ref>`; overrides the task YAML resources.image_id. A task without a docker image is refused.'),
     cost: z
       .strictObject({
-        hourly_rate_usd: positive('cost.hourly_rate_usd').describe('Price of one node-hour of the task resources.'),
-        expected_hours: positive('cost.expected_hours').describe('Expected run time of one condition.'),
-        budget_usd: positive('cost.budget_usd').describe('Hard cap: launches whose estimate exceeds it are refused.'),
+        hourly_rate_usd: positive().describe('Price of one node-hour of the task resources.'),
+        expected_hours: positive().describe('Expected run time of one condition.'),
+        budget_usd: positive().describe('Hard cap: launches whose estimate exceeds it are refused.'),
         approval_threshold_usd: z
           .number()
           .nonnegative()
@@ -48,8 +48,8 @@ export const ExperimentConfigSchema = z
       .describe('Cost estimate inputs and limits.'),
     monitor: z
       .strictObject({
-        poll_interval_s: positive('monitor.poll_interval_s').default(60),
-        stuck_after_s: positive('monitor.stuck_after_s')
+        poll_interval_s: positive().default(60),
+        stuck_after_s: positive()
           .default(1800)
           .describe('Warn when a job stays PENDING/STARTING longer than this.'),
       })
@@ -58,7 +58,7 @@ export const ExperimentConfigSchema = z
       .strictObject({
         enabled: z.boolean().default(true),
         min_failures: z.number().int().min(2).default(3),
-        window_s: positive('kill_switch.window_s').default(300),
+        window_s: positive().default(300),
       })
       .prefault({}),
     launch: z.strictObject({ concurrency: z.number().int().min(1).max(64).default(4) }).prefault({}),

@@ -1,0 +1,78 @@
+// The whole factorial loop through the real CLI against the real simulator process.
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { SKYLOOP } from '../helpers/paths.js';
+import { factorialWorld, waitFor } from '../helpers/factorial-fixture.js';
+
+describe('skyloop factorial (CLI, simulator)', () => {
+  it('launches 24 conditions, fires the kill switch on the planted OOM, spares other configs, and watch exits when all are terminal', async () => {
+    const w = factorialWorld();
+    const skyloop = (args: string[]) => execa(SKYLOOP, args, { env: w.env, reject: false, stdin: 'ignore' });
+
+    const refused = await skyloop(['factorial', 'launch', w.config]);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/estimated cost \$28\.80 is above the approval threshold of \$20: confirm with --approve/);
+
+    const launch = await skyloop(['factorial', 'launch', w.config, '--approve', '--json']);
+    expect(launch.stderr).toBe('');
+    expect(JSON.parse(launch.stdout)).toMatchObject({ experiment_id: 'seg', conditions: 24, launched: 24, failed: [] });
+
+    const manifest = w.manifest();
+    expect(manifest.jobs).toHaveLength(24);
+    const ids = manifest.jobs.map((j) => j.job_id);
+    expect(new Set(ids).size).toBe(24);
+    const queue = JSON.parse((await skyloop(['queue', '--json'])).stdout) as { jobs: { job_id: number; job_name: string }[] };
+    for (const j of manifest.jobs) {
+      // Condition ↔ job by name, as recorded in the attempt.
+      expect(queue.jobs.find((q) => q.job_id === j.job_id)?.job_name).toBe(j.attempts[0]?.job_name);
+    }
+
+    // A second launch changes nothing: it is idempotent.
+    const again = JSON.parse((await skyloop(['factorial', 'launch', w.config, '--approve', '--json'])).stdout);
+    expect(again).toMatchObject({ launched: 0, already_launched: 24 });
+
+    const watch = execa(SKYLOOP, ['factorial', 'watch', 'seg', '--interval', '0.1'], { env: w.env, reject: false, stdin: 'ignore' });
+    await w.advance(8 * 60); // folds 0/1 of sam3+cbdice failed at 7.5 min; fold 2 has run 4 of its 6 minutes
+    const firing = await waitFor('the kill switch', () => w.manifest().kill_switch[0]);
+    expect(firing.common_levels).toEqual({ model: 'sam3', loss: 'cbdice' });
+    expect(firing.failed_conditions.sort()).toEqual([
+      'sam3/cbdice/calibration-false/fold-0', 'sam3/cbdice/calibration-false/fold-1',
+      'sam3/cbdice/calibration-true/fold-0', 'sam3/cbdice/calibration-true/fold-1',
+    ]);
+    expect(firing.cancelled.sort()).toEqual(['sam3/cbdice/calibration-false/fold-2', 'sam3/cbdice/calibration-true/fold-2']);
+
+    await w.advance(24 * 3600);
+    const done = await watch;
+    expect(done.exitCode).toBe(1); // not all succeeded
+    expect(done.stdout).toMatch(/⚡ kill switch fired: 4 jobs failed with the same fingerprint within 300 s/);
+
+    const final = w.manifest();
+    const byStatus = (s: string) => final.jobs.filter((j) => j.status === s).map((j) => j.condition);
+    expect(byStatus('SUCCEEDED')).toHaveLength(18);
+    expect(byStatus('FAILED')).toHaveLength(4);
+    expect(byStatus('CANCELLED')).toEqual(['sam3/cbdice/calibration-false/fold-2', 'sam3/cbdice/calibration-true/fold-2']);
+    expect(final.jobs.filter((j) => j.status === 'FAILED').every((j) => j.failure_category !== null && j.attempts[0]?.failure?.line?.includes('CUDA out of memory'))).toBe(true);
+    expect(final.jobs.every((j) => (j.status === 'SUCCEEDED') === (j.cost_usd !== null && j.cost_usd > 0.3))).toBe(true);
+
+    const events = w.events();
+    expect(events.filter((e) => e.type === 'launched')).toHaveLength(24);
+    expect(events.filter((e) => e.type === 'kill_switch' && e.fired)).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'status_change' && e.to === 'SUCCEEDED')).toHaveLength(18);
+
+    const status = await skyloop(['factorial', 'status', 'seg']);
+    expect(status.stdout).toMatch(/^seg {2}batch 0 {2}24\/24 terminal/);
+    expect(status.stdout).toMatch(/18 SUCCEEDED │ 4 FAILED │ 2 CANCELLED/);
+    expect(status.stdout.split('\n').filter((l) => l.startsWith('  ! '))).toHaveLength(4);
+  });
+
+  it('refuses a malformed config, naming file, line and field, and launches nothing', async () => {
+    const w = factorialWorld();
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    writeFileSync(w.config, readFileSync(w.config, 'utf8').replace('expected_hours: 1', 'expected_hours: soon'));
+    const r = await execa(SKYLOOP, ['factorial', 'launch', w.config, '--approve'], { env: w.env, reject: false });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/experiment\.yaml:10: cost\.expected_hours: must be a number$/m);
+    const q = await execa(SKYLOOP, ['queue', '--json'], { env: w.env });
+    expect(JSON.parse(q.stdout).jobs).toEqual([]);
+  });
+});
