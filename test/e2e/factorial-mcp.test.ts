@@ -1,0 +1,61 @@
+// The factorial loop as an agent drives it: the SDK's MCP client over stdio against the built server.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { describe, expect, it } from 'vitest';
+import { SKYLOOP_MCP } from '../helpers/paths.js';
+import { factorialWorld } from '../helpers/factorial-fixture.js';
+
+type Summary = { total: number; terminal: number; all_terminal: boolean; counts: Record<string, number>; attention: unknown[] };
+
+describe('skyloop-mcp factorial tools (stdio, simulator)', () => {
+  it('launch_factorial → wait_for_change (kill switch, progress) → queue_status', async () => {
+    const w = factorialWorld();
+    const client = new Client({ name: 'e2e', version: '0' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [SKYLOOP_MCP], env: w.env, stderr: 'pipe' }));
+    const call = async (name: string, args: Record<string, unknown>, onprogress?: (p: { message?: string }) => void) =>
+      client.callTool({ name, arguments: args }, CallToolResultSchema, onprogress ? { onprogress, resetTimeoutOnProgress: true } : undefined);
+
+    try {
+      const refused = await call('launch_factorial', { config_path: w.config });
+      expect(refused.isError).toBe(true);
+      expect(JSON.stringify(refused.content)).toMatch(/above the approval threshold/);
+
+      const launched = await call('launch_factorial', { config_path: w.config, approve: true });
+      expect(launched.isError).toBeFalsy();
+      expect(launched.structuredContent).toMatchObject({ conditions: 24, launched: 24 });
+      expect(w.manifest().jobs.filter((j) => j.job_id !== null)).toHaveLength(24);
+
+      // First poll sees every job appear.
+      const first = await call('wait_for_change', { experiment: 'seg', timeout_s: 5, interval_s: 1 });
+      expect(first.structuredContent).toMatchObject({ changed: true, polls: 1 });
+
+      // Nothing moves (frozen clock): it waits the whole timeout, reporting progress meanwhile.
+      const progress: string[] = [];
+      const idle = await call('wait_for_change', { experiment: 'seg', timeout_s: 3, interval_s: 1 }, (p) => progress.push(p.message ?? ''));
+      expect(idle.structuredContent).toMatchObject({ changed: false });
+      expect((idle.structuredContent as { polls: number }).polls).toBeGreaterThanOrEqual(2);
+      expect(progress.length).toBeGreaterThanOrEqual(2);
+      expect(progress[0]).toMatch(/^0\/24 terminal after \d+ s$/);
+
+      await w.advance(8 * 60);
+      const fired = await call('wait_for_change', { experiment: 'seg', timeout_s: 5, interval_s: 1 });
+      const ks = (fired.structuredContent as { kill_switch: { fired: boolean; cancelled: string[] }[] }).kill_switch;
+      expect(ks.filter((k) => k.fired).flatMap((k) => k.cancelled).sort()).toEqual([
+        'sam3/cbdice/calibration-false/fold-2', 'sam3/cbdice/calibration-true/fold-2',
+      ]);
+
+      await w.advance(24 * 3600);
+      const end = await call('wait_for_change', { experiment: 'seg', timeout_s: 5, interval_s: 1 });
+      expect((end.structuredContent as { summary: Summary }).summary.all_terminal).toBe(true);
+
+      const status = await call('queue_status', { experiment: 'seg' });
+      const s = status.structuredContent as Summary;
+      expect(s.counts).toEqual({ SUCCEEDED: 18, FAILED: 4, CANCELLED: 2 });
+      expect(s.attention).toHaveLength(4);
+      expect(JSON.stringify(status.structuredContent).length).toBeLessThan(3_000);
+    } finally {
+      await client.close();
+    }
+  });
+});
