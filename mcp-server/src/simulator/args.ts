@@ -102,7 +102,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): Parsed {
       const eq = tok.indexOf('=');
       const name = eq >= 0 ? tok.slice(0, eq) : tok;
       const hit = longMap.get(name);
-      if (!hit) throw noSuchOption(spec, name, [...longMap.keys()]);
+      if (!hit) throw noSuchOption(spec, name, [...longMap.keys(), '--help']);
       let value: string | undefined = eq >= 0 ? tok.slice(eq + 1) : undefined;
       if (value === undefined && hit.o.kind === 'optional') {
         const nxt = argv[i];

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
 import { SimConfigError } from './errors.js';
 
 export interface FailureCategory {
@@ -36,6 +36,8 @@ function loadIndex(): Map<string, FailureCategory> {
   if (!dir) return cache;
   let raw: unknown;
   try {
+    // Loaded on demand: most invocations (queue polling) never need it.
+    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
     raw = parse(readFileSync(join(dir, 'index.yaml'), 'utf8'));
   } catch (e) {
     throw new SimConfigError(`cannot read failure-log index ${join(dir, 'index.yaml')}: ${(e as Error).message}`);

@@ -12,14 +12,17 @@
 import { configureColor } from './ansi.js';
 import { ClickAbort, ClickUsageError, ExitWith, SimConfigError, SkyException } from './errors.js';
 import { sleep, stderr, stdout } from './output.js';
+import { syncSpeed } from './state.js';
 import { profileFor, type Profile } from './versions.js';
-import { check } from './commands/check.js';
-import { gpusList } from './commands/gpus.js';
-import { jobsCancel } from './commands/cancel.js';
-import { jobsLaunch } from './commands/launch.js';
-import { jobsLogs } from './commands/logs.js';
-import { jobsQueue } from './commands/queue.js';
-import { simAdmin } from './commands/sim.js';
+
+// Commands are imported lazily: start-up time matters when callers poll `sky jobs queue`.
+const check: Handler = async (a, p) => (await import('./commands/check.js')).check(a, p);
+const gpusList = async (a: string[], p: Profile, path: string): Promise<number> => (await import('./commands/gpus.js')).gpusList(a, p, path);
+const jobsCancel: Handler = async (a, p) => (await import('./commands/cancel.js')).jobsCancel(a, p);
+const jobsLaunch: Handler = async (a, p) => (await import('./commands/launch.js')).jobsLaunch(a, p);
+const jobsLogs: Handler = async (a, p) => (await import('./commands/logs.js')).jobsLogs(a, p);
+const jobsQueue: Handler = async (a, p) => (await import('./commands/queue.js')).jobsQueue(a, p);
+const simAdmin = async (a: string[]): Promise<number> => (await import('./commands/sim.js')).simAdmin(a);
 
 const API_SERVER = 'http://127.0.0.1:46580';
 
@@ -96,6 +99,7 @@ async function run(argvIn: string[]): Promise<number> {
   }
   const { key, handler, rest } = resolveCommand(argv);
 
+  await syncSpeed();
   const fault = process.env.SKYLOOP_SIM_FAULT;
   if (fault && key !== 'sim') {
     const [mode, only] = fault.split(':');

@@ -1,6 +1,7 @@
 // click.confirm on a non-interactive stdin: print the prompt, read one line; EOF aborts.
 
 import { ClickAbort } from './errors.js';
+import { out } from './ansi.js';
 import { stdout } from './output.js';
 
 let buffered = '';
@@ -50,7 +51,7 @@ async function readLine(): Promise<string | undefined> {
 export async function confirm(text: string, defaultYes: boolean): Promise<void> {
   const suffix = defaultYes ? ' [Y/n]: ' : ' [y/N]: ';
   for (;;) {
-    await stdout.raw(text + suffix);
+    await stdout.raw(out(text + suffix));
     await stdout.flush();
     const answer = await readLine();
     if (answer === undefined) throw new ClickAbort();

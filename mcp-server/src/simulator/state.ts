@@ -5,8 +5,6 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
 import { SimConfigError } from './errors.js';
 import type { JobRecord } from './timeline.js';
 
@@ -16,6 +14,8 @@ export interface SimState {
   epoch: { sim: number; real: number };
   /** Seconds added by `sky-sim sim advance`. */
   offset: number;
+  /** Speed the epoch is anchored for; a different SKYLOOP_SIM_SPEED re-anchors (no time jump). */
+  speed?: number;
   nextId: number;
   jobs: JobRecord[];
 }
@@ -36,7 +36,7 @@ export function simSpeed(): number {
 
 function freshState(): SimState {
   const now = Date.now() / 1000;
-  return { v: 1, epoch: { sim: now, real: now }, offset: 0, nextId: 1, jobs: [] };
+  return { v: 1, epoch: { sim: now, real: now }, offset: 0, speed: simSpeed(), nextId: 1, jobs: [] };
 }
 
 export function readState(home = simHome()): SimState {
@@ -56,12 +56,29 @@ export function readState(home = simHome()): SimState {
 
 /** Simulated now: sim_epoch + (real_now - real_epoch) * speed + offset. */
 export function simNow(state: SimState): number {
-  return state.epoch.sim + (Date.now() / 1000 - state.epoch.real) * simSpeed() + state.offset;
+  return state.epoch.sim + (Date.now() / 1000 - state.epoch.real) * (state.speed ?? simSpeed()) + state.offset;
+}
+
+/** If SKYLOOP_SIM_SPEED changed since the state was anchored, re-anchor at the current simulated now. */
+export async function syncSpeed(home = simHome()): Promise<void> {
+  const s = readState(home);
+  const speed = simSpeed();
+  if (s.jobs.length === 0 && s.offset === 0 && s.speed === undefined) return;
+  if (s.speed === speed) return;
+  await updateState((st) => {
+    if (st.speed === speed) return;
+    const now = simNow(st);
+    st.epoch = { sim: now - st.offset, real: Date.now() / 1000 };
+    st.speed = speed;
+  }, home);
 }
 
 /** Runs `fn` on the current state under the lock and writes back what it returns (if anything). */
 export async function updateState<T>(fn: (s: SimState) => T | Promise<T>, home = simHome()): Promise<T> {
   mkdirSync(home, { recursive: true });
+  // Loaded on demand: read-only commands never take the lock.
+  const lockfile = (await import('proper-lockfile')).default;
+  const writeFileAtomic = (await import('write-file-atomic')).default;
   const release = await lockfile.lock(home, {
     lockfilePath: join(home, 'state.lock'),
     realpath: false,
@@ -80,6 +97,7 @@ export async function updateState<T>(fn: (s: SimState) => T | Promise<T>, home =
 
 export async function resetState(home = simHome()): Promise<void> {
   mkdirSync(home, { recursive: true });
+  const lockfile = (await import('proper-lockfile')).default;
   const release = await lockfile.lock(home, { lockfilePath: join(home, 'state.lock'), realpath: false, stale: 10_000 });
   try {
     rmSync(statePath(home), { force: true });

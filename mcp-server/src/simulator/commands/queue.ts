@@ -6,6 +6,7 @@ import { BARE, parseCommand, type CommandSpec, type OptionSpec } from '../args.j
 import { ClickUsageError } from '../errors.js';
 import { currentUser } from '../identity.js';
 import { stderr, stdout } from '../output.js';
+import { PyFloat, pyDumps } from '../pyjson.js';
 import { readState, simNow } from '../state.js';
 import { renderTable, type Cell } from '../table.js';
 import { readableTimeDuration } from '../time-format.js';
@@ -97,7 +98,7 @@ export async function jobsQueue(argv: string[], p: Profile): Promise<number> {
   let rows: Row[] = shown.flatMap((job) => job.tasks.map((task, taskId) => ({ job, taskId, task, v: taskView(task, now) })));
 
   if (output === 'json') {
-    await stdout.line(JSON.stringify(rows.map((r) => jsonRecord(r, verbose, allUsers)), null, 2));
+    await stdout.line(pyDumps(rows.map((r) => jsonRecord(r, verbose, allUsers))));
     return 0;
   }
 
@@ -279,6 +280,7 @@ const RECORD_FIELDS = [
 function jsonRecord(r: Row, verbose: boolean, allUsers: boolean): Record<string, unknown> {
   const rec: Record<string, unknown> = Object.fromEntries(RECORD_FIELDS.map((f) => [f, null]));
   const v = r.v;
+  const f = (x: number | null): PyFloat | null => (x === null ? null : new PyFloat(x));
   Object.assign(rec, {
     job_id: r.job.id,
     task_id: r.taskId,
@@ -286,10 +288,11 @@ function jsonRecord(r: Row, verbose: boolean, allUsers: boolean): Record<string,
     job_name: r.job.name,
     task_name: r.task.name,
     resources: r.task.res,
-    submitted_at: v.submittedAt,
-    end_at: v.endAt,
-    job_duration: v.jobDuration,
-    last_recovered_at: v.lastRecoveredAt,
+    submitted_at: f(v.submittedAt),
+    end_at: f(v.endAt),
+    // 0 (an int) until the job has started, then a float (sky/jobs/utils.py get_managed_job_queue).
+    job_duration: v.startAt === null ? 0 : new PyFloat(v.jobDuration),
+    last_recovered_at: f(v.lastRecoveredAt),
     recovery_count: v.recoveryCount,
     status: v.status,
     is_job_group: false,
@@ -299,7 +302,7 @@ function jsonRecord(r: Row, verbose: boolean, allUsers: boolean): Record<string,
     const alive = clusterAlive(v.status);
     Object.assign(rec, {
       current_cluster_name: clusterName(r.task, r.job, v),
-      start_at: v.startAt,
+      start_at: f(v.startAt),
       infra: alive ? r.task.infra : '-',
       cloud: alive ? r.task.cloud : '-',
       region: alive ? r.task.region : '-',

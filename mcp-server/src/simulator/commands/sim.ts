@@ -3,7 +3,7 @@
 import { SimConfigError } from '../errors.js';
 import { stdout } from '../output.js';
 import { readState, resetState, simNow, updateState } from '../state.js';
-import { parseDuration } from '../scenario.js';
+import { parseDuration } from '../duration.js';
 
 export async function simAdmin(argv: string[]): Promise<number> {
   const [sub, arg] = argv;
