@@ -83,7 +83,7 @@ export function* attemptLines(job: JobRecord, taskIdx: number, att: Attempt): Ge
 
 /** Whether this attempt is the one that ends the task in a user-program failure (per the plan). */
 function isFinalFailure(task: TaskRecord, att: Attempt): boolean {
-  if (task.log.ph === undefined || att.plannedEnd === undefined) return false;
+  if (task.log.ph === undefined || task.log.ph === 'provision' || att.plannedEnd === undefined) return false;
   const idx = task.tl.findIndex(([s, at]) => s === 'RUNNING' && at === att.start);
   const next = task.tl[idx + 1];
   return next !== undefined && (next[0] === 'FAILED' || next[0] === 'FAILED_SETUP');
@@ -157,6 +157,13 @@ export function runTimestamp(t: number): string {
   return `sky-${fmtTs(t)}`;
 }
 
+/** A provision-phase category's controller text without the header lines we generate ourselves. */
+function categoryBody(task: TaskRecord): string[] | undefined {
+  if (task.log.ph !== 'provision' || !task.log.cat) return undefined;
+  const lines = categoryLines(task.log.cat).filter((l) => !l.startsWith('Submitted managed job ') && l !== 'Started monitoring.');
+  return lines.length ? lines : undefined;
+}
+
 /** Controller log (`sky jobs logs --controller`) lines with their times. */
 export function* controllerLines(job: JobRecord): Generator<TimedLine> {
   const multi = job.tasks.length > 1;
@@ -175,10 +182,17 @@ export function* controllerLines(job: JobRecord): Generator<TimedLine> {
     };
     yield { at: start, text: 'Started monitoring.' };
     const cluster = `${task.name}-${job.id}`;
+    const body = categoryBody(task);
+    let bodyUsed = false;
     if (task.loop) {
       const until = task.loop.until ?? Number.POSITIVE_INFINITY;
       const period = task.loop.a + task.loop.b;
       for (let c = task.loop.from + task.loop.a; c < until; c += period) {
+        if (body && !bodyUsed) {
+          bodyUsed = true;
+          for (const text of body) yield { at: c, text };
+          continue;
+        }
         yield {
           at: c,
           text: `Failed to launch a cluster with error: sky.exceptions.ResourcesUnavailableError: Failed to acquire resources in all zones in ${task.region || 'us-east-1'} for {${task.cres}}. )`,
@@ -190,8 +204,15 @@ export function* controllerLines(job: JobRecord): Generator<TimedLine> {
       const [s, at] = task.tl[k]!;
       const prev = task.tl[k - 1]![0];
       if (s === 'RUNNING') {
+        if (prev === 'RECOVERING' && body) continue; // the category text already shows the relaunch
         yield { at, text: 'Managed job cluster launched.' };
         if (prev === 'STARTING') yield { at, text: `Cluster launch completed in ${(at - task.tl[k - 1]![1]).toFixed(2)}s` };
+      } else if (s === 'RECOVERING' && body) {
+        const from = body.findIndex((l) => l.includes('preempted or failed'));
+        for (const text of body.slice(Math.max(from, 0))) yield { at, text };
+        bodyUsed = true;
+      } else if ((s === 'FAILED_PRECHECKS' || s === 'FAILED_NO_RESOURCE' || s === 'FAILED_CONTROLLER') && body && !bodyUsed) {
+        for (const text of body) yield { at, text };
       } else if (s === 'RECOVERING') {
         yield { at, text: '=== Checking the job status... ===' };
         yield { at, text: 'Cluster is preempted or failed (status: INIT). Recovering...' };

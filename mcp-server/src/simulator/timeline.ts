@@ -3,7 +3,7 @@
 // shows is a pure function of (record, now). Cancellation cuts the timeline and appends to it.
 
 import { isTerminal } from '../sky/job-status.js';
-import { getCategory } from './failure-library.js';
+import { categoryLines, getCategory } from './failure-library.js';
 import type { OutcomeName, Rule, Scenario } from './scenario.js';
 
 /** [status, simulated UNIX seconds]. */
@@ -28,7 +28,7 @@ export interface LogPlan {
   sd: number;
   /** Failure category (failure-log library) and the phase it fails in. */
   cat?: string;
-  ph?: 'setup' | 'run';
+  ph?: 'setup' | 'run' | 'provision';
   rc?: number;
   url?: string;
 }
@@ -121,7 +121,20 @@ export function buildTask(
   jobId: number,
   t0: number,
 ): BuiltTask {
-  const outcome: OutcomeName = rule?.outcome ?? 'succeed';
+  let outcome: OutcomeName = rule?.outcome ?? 'succeed';
+  const cat = rule?.category ? getCategory(rule.category) : undefined;
+  // A `fail` outcome takes its shape from the category's status in the failure-log library.
+  if (cat && outcome === 'fail') {
+    const byStatus: Record<string, OutcomeName> = {
+      FAILED_PRECHECKS: 'failed_precheck',
+      FAILED_NO_RESOURCE: 'failed_no_resource',
+      FAILED_CONTROLLER: 'failed_controller',
+      STARTING: 'stuck',
+      PENDING: 'stuck',
+      RECOVERING: 'preempt',
+    };
+    outcome = byStatus[cat.status] ?? 'fail';
+  }
   const su = startupOf(rule, scenario);
   const tl: Transition[] = [['PENDING', t0]];
   const task: TaskRecord = {
@@ -142,7 +155,10 @@ export function buildTask(
   if (rule?.tracking_url) task.log.url = rule.tracking_url.replaceAll('{job_id}', String(jobId)).replaceAll('{name}', spec.name);
 
   const finalOutcome: OutcomeName = outcome === 'preempt' ? (rule?.then ?? 'succeed') : outcome;
-  const cat = rule?.category ? getCategory(rule.category) : undefined;
+  if (cat?.phase === 'provision' && rule?.category) {
+    task.log.cat = rule.category;
+    task.log.ph = 'provision';
+  }
   const failAt = rule?.at ?? (rule?.at_minute !== undefined ? rule.at_minute * 60 : undefined);
 
   // Outcomes that never reach RUNNING.
@@ -153,6 +169,7 @@ export function buildTask(
       tl.push(['FAILED_PRECHECKS', end]);
       task.fr =
         rule?.reason ??
+        (cat?.phase === 'provision' ? bracketReason(rule!.category!) : undefined) ??
         `[sky.exceptions.ResourcesUnavailableError] Task '${spec.name}' requires ${spec.cloud === '-' ? 'AWS' : spec.cloud} which is not enabled. To enable access, change the task cloud requirement or run: sky check ${(spec.cloud === '-' ? 'AWS' : spec.cloud).toLowerCase()}`;
       return { task, end, final: 'FAILED_PRECHECKS' };
     }
@@ -194,6 +211,7 @@ export function buildTask(
       task.fr = rule?.reason ?? failReason;
       task.log.ph = setupPhase ? 'setup' : 'run';
       if (rule?.category) task.log.cat = rule.category;
+      if (cat?.phase === 'provision') delete task.log.cat;
       task.log.rc = rule?.exit_code ?? cat?.exitCode ?? 1;
       if (setupPhase) task.log.sd = runFor;
       break;
@@ -213,6 +231,13 @@ export function buildTask(
   const end = t + runFor;
   tl.push([final, end]);
   return { task, end, final };
+}
+
+/** A precheck category's failure_reason: its last `[sky.exceptions.…] …` line, if any. */
+function bracketReason(category: string): string | undefined {
+  const lines = categoryLines(category);
+  for (let i = lines.length - 1; i >= 0; i--) if (/^\[[\w.]+\] /.test(lines[i]!)) return lines[i];
+  return undefined;
 }
 
 export interface TaskView {
