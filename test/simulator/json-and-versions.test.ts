@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimHome, TASK_YAML } from './helpers.js';
+
+let home: SimHome;
+let task: string;
+beforeAll(async () => {
+  home = new SimHome();
+  task = home.file('task.yaml', TASK_YAML);
+  await home.run(['jobs', 'launch', '-d', '-y', task]);
+  await home.run(['sim', 'advance', '10m']);
+});
+afterAll(() => home.cleanup());
+
+const DEFAULT_FIELDS = ['job_id', 'task_id', 'workspace', 'job_name', 'task_name', 'resources', 'submitted_at', 'job_duration', 'recovery_count', 'status'];
+const VERBOSE_ONLY = ['start_at', 'infra', 'cloud', 'region', 'cluster_resources', 'schedule_state', 'metadata', 'current_cluster_name'];
+
+describe('sky jobs queue -o json', () => {
+  it('prints every ManagedJobRecord field, null unless fetched', async () => {
+    const r = await home.run(['jobs', 'queue', '-o', 'json']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.startsWith('[\n  {\n    "task_job_id": null,\n    "job_id": 1,\n')).toBe(true);
+    const [rec] = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(Object.keys(rec!)).toHaveLength(53);
+    for (const f of DEFAULT_FIELDS) expect(rec![f], f).not.toBeNull();
+    for (const f of VERBOSE_ONLY) expect(rec![f], f).toBeNull();
+    expect(rec!.user_name).toBeNull();
+    expect(rec).toMatchObject({ status: 'RUNNING', job_name: 'train', resources: '1x[H100:8][Spot]', workspace: 'default' });
+    expect(r.stdout).toMatch(/"job_duration": \d+\.\d+,/); // a Python float
+  });
+
+  it('fills the verbose fields with -v and user fields with -u', async () => {
+    const [rec] = JSON.parse((await home.run(['jobs', 'queue', '-v', '-u', '-o', 'json'])).stdout) as Record<string, unknown>[];
+    for (const f of VERBOSE_ONLY) expect(rec![f], f).not.toBeNull();
+    expect(rec).toMatchObject({ schedule_state: 'ALIVE', cloud: 'AWS', user_name: 'alice', user_hash: 'a11ce000', metadata: {} });
+  });
+});
+
+describe('emulated versions', () => {
+  it('current: HEAD header with PROGRESS and POOL, version 1.0.0-dev0', async () => {
+    expect((await home.run(['--version'])).stdout).toBe('skypilot, version 1.0.0-dev0\n');
+    const q = await home.run(['jobs', 'queue']);
+    expect(q.stdout.split('\n')[3]).toMatch(/^ID  TASK  NAME   REQUESTED         SUBMITTED    TOT\. DURATION  JOB DURATION  #RECOVERIES  STATUS   PROGRESS  POOL  $/);
+  });
+
+  it('0.10.6: REQUESTED ... STATUS, POOL; --limit yes, -o no, no --tail', async () => {
+    const env = { SKYLOOP_SIM_EMULATE: '0.10.6' };
+    expect((await home.run(['--version'], { env })).stdout).toBe('skypilot, version 0.10.6\n');
+    const q = await home.run(['jobs', 'queue', '--limit', '5'], { env });
+    expect(q.stdout.split('\n')[3]).toMatch(/^ID  TASK  NAME   REQUESTED .* #RECOVERIES  STATUS   POOL  $/);
+    const o = await home.run(['jobs', 'queue', '-o', 'json'], { env });
+    expect(o.exitCode).toBe(2);
+    expect(o.stderr).toBe("Usage: sky jobs queue [OPTIONS]\nTry 'sky jobs queue -h' for help.\n\nError: No such option: -o\n");
+    const t = await home.run(['--emulate', '0.10.6', 'jobs', 'logs', '--tail', '5', '1']);
+    expect(t.exitCode).toBe(2);
+    expect(t.stderr).toContain('Error: No such option: --tail');
+  });
+
+  it('0.9.3: RESOURCES column, -v columns of that release, no --limit', async () => {
+    const env = { SKYLOOP_SIM_EMULATE: '0.9.3' };
+    expect((await home.run(['--version'], { env })).stdout).toBe('skypilot, version 0.9.3\n');
+    const q = await home.run(['jobs', 'queue', '-v'], { env });
+    const lines = q.stdout.split('\n');
+    expect(q.stderr).toBe('');
+    expect(lines[0]).toBe('Fetching managed job statuses...');
+    expect(lines[3]).toMatch(
+      /^ID  TASK  NAME   RESOURCES         SUBMITTED    TOT\. DURATION  JOB DURATION  #RECOVERIES  STATUS   STARTED\s+CLUSTER\s+REGION\s+SCHED\. STATE  DETAILS  $/,
+    );
+    const l = await home.run(['jobs', 'queue', '--limit', '3'], { env });
+    expect(l.exitCode).toBe(2);
+    expect(l.stderr).toContain('Error: No such option: --limit');
+    const o = await home.run(['jobs', 'queue', '--output=json'], { env });
+    expect(o.stderr).toContain('Error: No such option: --output');
+  });
+});
