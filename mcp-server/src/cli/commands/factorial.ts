@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { experimentStatus } from '../../factorial/experiment-status.js';
 import { defaultContext } from '../../factorial/factorial-context.js';
 import { launchFactorial } from '../../factorial/launch-factorial.js';
-import { pollExperiment } from '../../factorial/poll-experiment.js';
+import { pollExperiment, type PollResult } from '../../factorial/poll-experiment.js';
 import { renderSummary } from '../../factorial/summary.js';
 import { watchExperiment } from '../../factorial/watch-experiment.js';
 import { UsageError } from '../cli-error.js';
@@ -77,14 +77,9 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
         const last = await watchExperiment(id, ctx, {
           intervalS,
           signal: abort.signal,
-          onPoll: (r) => {
-            for (const d of r.kill_switch) {
-              out.write(`${d.fired ? '⚡ kill switch fired' : 'kill switch held'}: ${d.reasons.join('; ')}\n`);
-              for (const c of d.cancel) out.write(`  cancelled ${c.condition} (job ${c.job_id})\n`);
-            }
-            out.write(renderSummary(r.summary));
-          },
+          onPoll: (r) => out.write(renderPoll(r)),
         });
+        out.write(renderSummary(last.summary));
         if (abort.signal.aborted) return 130;
         return last.summary.all_succeeded ? 0 : 1;
       } finally {
@@ -95,4 +90,24 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
     default:
       throw new UsageError(sub === undefined ? 'factorial needs a subcommand: launch, status or watch' : `unknown factorial subcommand '${sub}'`);
   }
+}
+
+const MAX_CHANGE_LINES = 12;
+
+/** One poll of `watch`: a line per status change and per kill-switch decision, then the counts. Quiet when nothing moved. */
+function renderPoll(r: PollResult): string {
+  if (r.changes.length === 0 && r.kill_switch.length === 0) return '';
+  const time = new Date().toISOString().slice(11, 19);
+  const lines = r.changes
+    .slice(0, MAX_CHANGE_LINES)
+    .map((c) => `${time}  job ${c.job_id}  ${c.condition}  ${c.from ?? 'submitted'} → ${c.to}`);
+  if (r.changes.length > MAX_CHANGE_LINES) lines.push(`${time}  … and ${r.changes.length - MAX_CHANGE_LINES} more changes`);
+  for (const d of r.kill_switch) {
+    lines.push(`${time}  ${d.fired ? '⚡ kill switch fired' : 'kill switch held'}: ${d.reasons.join('; ')}`);
+    for (const c of d.cancel) lines.push(`          cancelled job ${c.job_id} ${c.condition}`);
+  }
+  const s = r.summary;
+  const counts = Object.entries(s.counts).map(([status, n]) => `${n} ${status}`).join(', ');
+  lines.push(`${time}  ${s.terminal}/${s.total} terminal (${counts}); cost so far $${s.cost_so_far_usd.toFixed(2)}`);
+  return lines.join('\n') + '\n';
 }
