@@ -1,8 +1,7 @@
 // The scenario file: ordered rules (first match wins) that decide each launched job's fate.
 // Validated with zod; errors name the file and the line of the offending value.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { SimConfigError } from './errors.js';
@@ -79,13 +78,7 @@ const scenarioSchema = z
 
 export type Rule = z.infer<typeof ruleSchema>;
 export type Scenario = z.infer<typeof scenarioSchema>;
-
-export function scenarioPath(home: string): string | undefined {
-  const fromEnv = process.env.SKYLOOP_SIM_SCENARIO;
-  if (fromEnv) return fromEnv;
-  const p = join(home, 'scenario.yaml');
-  return existsSync(p) ? p : undefined;
-}
+export { findRule, globMatch, scenarioPath } from './scenario-match.js';
 
 export function loadScenario(path: string | undefined): Scenario {
   if (path === undefined) return { rules: [] };
@@ -126,47 +119,3 @@ export function parseScenario(text: string, path: string): Scenario {
   throw new SimConfigError(`${path}${where}: ${keyPath}: ${issue.message}`);
 }
 
-/** fnmatch-style glob: `*`, `?`, `[seq]`, `[!seq]`; case-sensitive. */
-export function globMatch(pattern: string, value: string): boolean {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, end);
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`${re}$`).test(value);
-}
-
-export interface MatchInput {
-  name: string;
-  envs: Record<string, string>;
-  image: string | undefined; // as given, e.g. docker:repo@sha256:…
-}
-
-export function findRule(scenario: Scenario, job: MatchInput): { rule: Rule; index: number } | undefined {
-  for (const [index, rule] of scenario.rules.entries()) {
-    const m = rule.match;
-    if (m?.name !== undefined && !globMatch(m.name, job.name)) continue;
-    if (m?.env) {
-      const ok = Object.entries(m.env).every(([k, pat]) => job.envs[k] !== undefined && globMatch(pat, job.envs[k]!));
-      if (!ok) continue;
-    }
-    if (m?.image !== undefined) {
-      if (job.image === undefined) continue;
-      const bare = job.image.replace(/^docker:/, '');
-      if (!globMatch(m.image, bare) && !globMatch(m.image, job.image)) continue;
-    }
-    return { rule, index };
-  }
-  return undefined;
-}

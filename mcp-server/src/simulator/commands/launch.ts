@@ -12,7 +12,8 @@ import { currentUser } from '../identity.js';
 import { runTimestamp } from '../job-logs.js';
 import { stdout } from '../output.js';
 import { confirm } from '../prompt.js';
-import { findRule, loadScenario, scenarioPath } from '../scenario.js';
+import type { Scenario } from '../scenario.js';
+import { findRule, scenarioPath } from '../scenario-match.js';
 import { simHome, simNow, updateState } from '../state.js';
 import { renderTable } from '../table.js';
 import { buildTask, type JobRecord, type TaskRecord, type TaskSpec } from '../timeline.js';
@@ -295,7 +296,8 @@ export async function jobsLaunch(argv: string[], p: Profile): Promise<number> {
   }
 
   // Submit: allocate the id and fix the timeline under the lock.
-  const scenario = loadScenario(scenarioPath(simHome()));
+  const path = scenarioPath(simHome());
+  const scenario: Scenario = path === undefined ? { rules: [] } : (await import('../scenario.js')).loadScenario(path);
   const jobId = await updateState((state) => {
     const now = simNow(state);
     const id = state.nextId++;
