@@ -76,8 +76,8 @@ describe('fault modes', () => {
     expect(cut.stdout.endsWith('\n')).toBe(false);
     expect(() => JSON.parse(cut.stdout)).toThrow();
     const t0 = Date.now();
-    const hung = await home.run(['jobs', 'queue'], { env: { SKYLOOP_SIM_FAULT: 'hang' }, timeout: 1500 });
+    const hung = await home.run(['jobs', 'queue'], { env: { SKYLOOP_SIM_FAULT: 'hang' }, timeout: 800 });
     expect(hung.exitCode).not.toBe(0);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(750);
   });
 });

@@ -39,14 +39,14 @@ describe('emulated versions', () => {
   it('current: HEAD header with PROGRESS and POOL, version 1.0.0-dev0', async () => {
     expect((await home.run(['--version'])).stdout).toBe('skypilot, version 1.0.0-dev0\n');
     const q = await home.run(['jobs', 'queue']);
-    expect(q.stdout.split('\n')[3]).toMatch(/^ID  TASK  NAME   REQUESTED         SUBMITTED    TOT\. DURATION  JOB DURATION  #RECOVERIES  STATUS   PROGRESS  POOL  $/);
+    expect(q.stdout.split('\n')[3]).toMatch(/^ID {2}TASK {2}NAME {3}REQUESTED {9}SUBMITTED {4}TOT\. DURATION {2}JOB DURATION {2}#RECOVERIES {2}STATUS {3}PROGRESS {2}POOL  $/);
   });
 
   it('0.10.6: REQUESTED ... STATUS, POOL; --limit yes, -o no, no --tail', async () => {
     const env = { SKYLOOP_SIM_EMULATE: '0.10.6' };
     expect((await home.run(['--version'], { env })).stdout).toBe('skypilot, version 0.10.6\n');
     const q = await home.run(['jobs', 'queue', '--limit', '5'], { env });
-    expect(q.stdout.split('\n')[3]).toMatch(/^ID  TASK  NAME   REQUESTED .* #RECOVERIES  STATUS   POOL  $/);
+    expect(q.stdout.split('\n')[3]).toMatch(/^ID {2}TASK {2}NAME {3}REQUESTED .* #RECOVERIES {2}STATUS {3}POOL {2}$/);
     const o = await home.run(['jobs', 'queue', '-o', 'json'], { env });
     expect(o.exitCode).toBe(2);
     expect(o.stderr).toBe("Usage: sky jobs queue [OPTIONS]\nTry 'sky jobs queue -h' for help.\n\nError: No such option: -o\n");
@@ -63,7 +63,7 @@ describe('emulated versions', () => {
     expect(q.stderr).toBe('');
     expect(lines[0]).toBe('Fetching managed job statuses...');
     expect(lines[3]).toMatch(
-      /^ID  TASK  NAME   RESOURCES         SUBMITTED    TOT\. DURATION  JOB DURATION  #RECOVERIES  STATUS   STARTED\s+CLUSTER\s+REGION\s+SCHED\. STATE  DETAILS  $/,
+      /^ID {2}TASK {2}NAME {3}RESOURCES {9}SUBMITTED {4}TOT\. DURATION {2}JOB DURATION {2}#RECOVERIES {2}STATUS {3}STARTED\s+CLUSTER\s+REGION\s+SCHED\. STATE {2}DETAILS  $/,
     );
     const l = await home.run(['jobs', 'queue', '--limit', '3'], { env });
     expect(l.exitCode).toBe(2);

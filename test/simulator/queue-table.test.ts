@@ -140,10 +140,10 @@ describe('sky jobs queue table', () => {
       '\nOnly showing the latest 2 managed jobs(use --limit to show more managed jobs or --all to show all managed jobs)  \n',
     );
     const u = await home.run(['jobs', 'queue', '-u']);
-    expect(u.stdout).toMatch(/^ID  TASK  NAME       USER   REQUESTED/m);
+    expect(u.stdout).toMatch(/^ID {2}TASK {2}NAME {7}USER {3}REQUESTED/m);
     const uv = await home.run(['jobs', 'queue', '-u', '-v']);
-    expect(uv.stdout).toMatch(/^ID  TASK  WORKSPACE  NAME       USER   USER_ID   REQUESTED/m);
-    expect(uv.stdout).toMatch(/WORKER_CLUSTER  WORKER_JOB_ID  STARTED\s+INFRA\s+RESOURCES\s+SCHED\. STATE  DETAILS\s+GIT_COMMIT  $/m);
+    expect(uv.stdout).toMatch(/^ID {2}TASK {2}WORKSPACE {2}NAME {7}USER {3}USER_ID {3}REQUESTED/m);
+    expect(uv.stdout).toMatch(/WORKER_CLUSTER {2}WORKER_JOB_ID {2}STARTED\s+INFRA\s+RESOURCES\s+SCHED\. STATE {2}DETAILS\s+GIT_COMMIT {2}$/m);
   });
 
   it('lists 2,000 jobs quickly', async () => {

@@ -97,7 +97,8 @@ function* failureLines(job: JobRecord, task: TaskRecord, att: Attempt, pids: num
   for (const l of lines) {
     if (l.startsWith('ERROR: Job ')) {
       hasEpilogue = true;
-      yield { at, text: colorEpilogue(l) };
+      // The library's epilogue carries the pid of its source run; use this attempt's.
+      yield { at, text: colorEpilogue(l.replace(/\(pid=\d+,/, `(pid=${pids[0]},`).replace(/\(pid=\d+\)/, `(pid=${pids[0]})`)) };
     } else yield { at, text: `${head} ${l}` };
   }
   if (lines.length === 0) {
