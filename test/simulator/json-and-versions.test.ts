@@ -39,7 +39,7 @@ describe('emulated versions', () => {
   it('current: HEAD header with PROGRESS and POOL, version 1.0.0-dev0', async () => {
     expect((await home.run(['--version'])).stdout).toBe('skypilot, version 1.0.0-dev0\n');
     const q = await home.run(['jobs', 'queue']);
-    expect(q.stdout.split('\n')[3]).toMatch(/^ID {2}TASK {2}NAME {3}REQUESTED {9}SUBMITTED {4}TOT\. DURATION {2}JOB DURATION {2}#RECOVERIES {2}STATUS {3}PROGRESS {2}POOL  $/);
+    expect(q.stdout.split('\n')[3]).toMatch(/^ID {2}TASK {2}NAME {3}REQUESTED {9}SUBMITTED {4}TOT\. DURATION {2}JOB DURATION {2}#RECOVERIES {2}STATUS {3}PROGRESS {2}POOL {2}$/);
   });
 
   it('0.10.6: REQUESTED ... STATUS, POOL; --limit yes, -o no, no --tail', async () => {
@@ -63,7 +63,7 @@ describe('emulated versions', () => {
     expect(q.stderr).toBe('');
     expect(lines[0]).toBe('Fetching managed job statuses...');
     expect(lines[3]).toMatch(
-      /^ID {2}TASK {2}NAME {3}RESOURCES {9}SUBMITTED {4}TOT\. DURATION {2}JOB DURATION {2}#RECOVERIES {2}STATUS {3}STARTED\s+CLUSTER\s+REGION\s+SCHED\. STATE {2}DETAILS  $/,
+      /^ID {2}TASK {2}NAME {3}RESOURCES {9}SUBMITTED {4}TOT\. DURATION {2}JOB DURATION {2}#RECOVERIES {2}STATUS {3}STARTED\s+CLUSTER\s+REGION\s+SCHED\. STATE {2}DETAILS {2}$/,
     );
     const l = await home.run(['jobs', 'queue', '--limit', '3'], { env });
     expect(l.exitCode).toBe(2);
