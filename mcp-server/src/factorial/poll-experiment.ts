@@ -11,6 +11,8 @@ import { summarize, type ExperimentSummary } from './summary.js';
 
 const STUCK_STATUSES = new Set(['PENDING', 'STARTING']);
 const LOG_FETCH_CONCURRENCY = 4;
+/** Logs fetched per poll at most, so one poll (or one MCP call) stays short; the rest wait for the next poll. */
+const LOG_FETCHES_PER_POLL = 8;
 
 export interface PollResult {
   changes: StatusChange[];
@@ -21,11 +23,11 @@ export interface PollResult {
 /** `killSwitch: false` makes the poll read-only towards SkyPilot (nothing is cancelled). */
 export async function pollExperiment(experimentId: string, ctx: FactorialContext, { killSwitch = true } = {}): Promise<PollResult> {
   const store = new ExperimentStore(ctx.outputsDir, experimentId);
-  store.read(); // fail early, naming the experiment, if it does not exist
+  if (!store.exists()) store.read(); // fails, naming the experiment, before sky is called
   const { records } = await ctx.sky.queue();
   const now = ctx.now();
 
-  const { changes, newlyFailed } = await store.update((m) => {
+  const { changes, newlyFailed, manifest } = await store.update((m) => {
     const previousPoll = m.last_poll_at === null ? null : Date.parse(m.last_poll_at);
     const changes = applyQueue(m, records);
     const events: EventPayload[] = changes.map((c) => ({ type: 'status_change', ...c }));
@@ -37,12 +39,14 @@ export async function pollExperiment(experimentId: string, ctx: FactorialContext
         ? [{ condition: j.condition, job_id: a.job_id, status: a.status, failure_reason: a.failure_reason }]
         : [];
     });
-    return { events, result: { changes, newlyFailed } };
+    return { events, result: { changes, newlyFailed: newlyFailed.slice(0, LOG_FETCHES_PER_POLL), manifest: m } };
   });
 
-  if (newlyFailed.length > 0) await diagnoseFailures(store, newlyFailed, ctx);
-  const decisions = killSwitch ? await runKillSwitch(store, ctx, { news: newlyFailed.length > 0 }) : [];
-  return { changes, kill_switch: decisions, summary: summarize(store.read(), now) };
+  let latest = manifest;
+  if (newlyFailed.length > 0) latest = await diagnoseFailures(store, newlyFailed, ctx);
+  let decisions: KillSwitchDecision[] = [];
+  if (killSwitch) ({ decisions, manifest: latest } = await runKillSwitch(store, latest, ctx, { news: newlyFailed.length > 0 }));
+  return { changes, kill_switch: decisions, summary: summarize(latest, now) };
 }
 
 function stuckWarnings(m: Manifest, previousPollMs: number | null, nowMs: number): EventPayload[] {
@@ -65,7 +69,7 @@ async function diagnoseFailures(
   store: ExperimentStore,
   failed: { condition: string; job_id: number; status: string; failure_reason: string | null }[],
   ctx: FactorialContext,
-): Promise<void> {
+): Promise<Manifest> {
   const results: { condition: string; job_id: number; failure: Failure }[] = [];
   const queue = [...failed];
   const worker = async () => {
@@ -81,7 +85,7 @@ async function diagnoseFailures(
     }
   };
   await Promise.all(Array.from({ length: Math.min(LOG_FETCH_CONCURRENCY, failed.length) }, worker));
-  await store.update((m) => {
+  return store.update((m) => {
     for (const r of results) {
       const entry = findEntry(m, r.condition);
       const a = currentAttempt(entry);
@@ -92,7 +96,7 @@ async function diagnoseFailures(
     }
     return {
       events: results.map((r) => ({ type: 'diagnosis', condition: r.condition, job_id: r.job_id, category: r.failure.category, fingerprint: r.failure.fingerprint })),
-      result: undefined,
+      result: m,
     };
   });
 }
@@ -118,8 +122,12 @@ function killSwitchJobs(m: Manifest): KillSwitchJob[] {
  * Evaluated on every poll, so failures first seen by another reader are still acted on. Decisions are
  * logged when they act, and also when they hold but a new failure arrived (so every decision has a record).
  */
-async function runKillSwitch(store: ExperimentStore, ctx: FactorialContext, { news }: { news: boolean }): Promise<KillSwitchDecision[]> {
-  const manifest = store.read();
+async function runKillSwitch(
+  store: ExperimentStore,
+  manifest: Manifest,
+  ctx: FactorialContext,
+  { news }: { news: boolean },
+): Promise<{ decisions: KillSwitchDecision[]; manifest: Manifest }> {
   const batch = currentBatch(manifest);
   const firedBefore = new Set(manifest.kill_switch.filter((k) => k.batch === batch).map((k) => k.fingerprint));
   // A fingerprint that already fired in this batch is news again only if it has more jobs to cancel.
@@ -128,9 +136,9 @@ async function runKillSwitch(store: ExperimentStore, ctx: FactorialContext, { ne
   );
   const toCancel = decisions.flatMap((d) => (d.fired ? d.cancel : []));
   if (toCancel.length > 0) await ctx.sky.cancel(toCancel.map((c) => c.job_id));
-  if (decisions.length === 0) return decisions;
+  if (decisions.length === 0) return { decisions, manifest };
   const at = ctx.now().toISOString();
-  await store.update((m) => {
+  const updated = await store.update((m) => {
     for (const d of decisions.filter((x) => x.fired)) {
       m.kill_switch.push({ batch, at, fingerprint: d.fingerprint, failed_conditions: d.failed_conditions, common_levels: d.common_levels, cancelled: d.cancel.map((c) => c.condition) });
       for (const c of d.cancel) {
@@ -143,8 +151,8 @@ async function runKillSwitch(store: ExperimentStore, ctx: FactorialContext, { ne
         type: 'kill_switch', fired: d.fired, fingerprint: d.fingerprint, failed_conditions: d.failed_conditions,
         common_levels: d.common_levels, cancelled: d.cancel, spared: d.spared, reasons: d.reasons,
       })),
-      result: undefined,
+      result: m,
     };
   });
-  return decisions;
+  return { decisions, manifest: updated };
 }
