@@ -27,11 +27,14 @@ describe('launch survives kill -9 at any instant', () => {
     let killedMidWay = 0;
     for (let world = 0; world < WORLDS; world++) {
       const w = factorialWorld();
+      // Each submission takes a while, as real ones do: a kill leaves `sky jobs launch` children that submit
+      // after the launcher died, and the re-run must wait for them instead of launching again.
+      w.env.SKYLOOP_SIM_LAUNCH_LATENCY_MS = '300';
       // 12 conditions keep each world quick; concurrency 4 keeps several launches in flight at any instant.
       writeFileSync(w.config, readFileSync(w.config, 'utf8').replace('  calibration: [false, true]\n', ''));
       for (let k = 0; k < KILLS_PER_WORLD; k++) {
         const launcher = execa(SKYLOOP, ['factorial', 'launch', w.config, '--approve', '--json'], { env: w.env, reject: false, stdin: 'ignore' });
-        const delay = 60 + random() * 900;
+        const delay = 60 + random() * 1500;
         const timer = setTimeout(() => launcher.kill('SIGKILL'), delay);
         const r = await launcher;
         clearTimeout(timer);

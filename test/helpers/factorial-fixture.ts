@@ -54,7 +54,7 @@ export function factorialWorld() {
   writeFileSync(join(dir, 'experiment.yaml'), EXPERIMENT_YAML);
   writeFileSync(join(dir, 'scenario.yaml'), SCENARIO_YAML);
   const outputs = join(dir, 'outputs');
-  const env = { ...world.env, SKYLOOP_SKY_BIN: SKY_SIM, SKYLOOP_OUTPUTS_DIR: outputs };
+  const env: Record<string, string> = { ...world.env, SKYLOOP_SKY_BIN: SKY_SIM, SKYLOOP_OUTPUTS_DIR: outputs };
   return {
     ...world,
     dir,

@@ -35,6 +35,7 @@ export const AttemptSchema = z.object({
   failure_reason: z.string().nullable().describe("SkyPilot's failure_reason, when it gave one"),
   failure: FailureSchema.nullable(),
   cancelled_by_kill_switch: z.boolean(),
+  stuck_warned_at: Iso.nullable().describe('When skyloop warned that the job waited too long for resources'),
 });
 
 export const JobEntrySchema = z.object({
@@ -226,6 +227,7 @@ export function beginBatch(
       failure_reason: null,
       failure: null,
       cancelled_by_kill_switch: false,
+      stuck_warned_at: null,
     });
     syncEntry(entry);
   }

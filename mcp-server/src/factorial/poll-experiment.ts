@@ -28,10 +28,9 @@ export async function pollExperiment(experimentId: string, ctx: FactorialContext
   const now = ctx.now();
 
   const { changes, newlyFailed, manifest } = await store.update((m) => {
-    const previousPoll = m.last_poll_at === null ? null : Date.parse(m.last_poll_at);
     const changes = applyQueue(m, records);
     const events: EventPayload[] = changes.map((c) => ({ type: 'status_change', ...c }));
-    events.push(...stuckWarnings(m, previousPoll, now.getTime()));
+    events.push(...stuckWarnings(m, now));
     m.last_poll_at = now.toISOString();
     const newlyFailed = m.jobs.flatMap((j) => {
       const a = currentAttempt(j);
@@ -49,17 +48,18 @@ export async function pollExperiment(experimentId: string, ctx: FactorialContext
   return { changes, kill_switch: decisions, summary: summarize(latest, now) };
 }
 
-function stuckWarnings(m: Manifest, previousPollMs: number | null, nowMs: number): EventPayload[] {
+/** Warn once per attempt about a job waiting for resources longer than `stuck_after_s`. */
+function stuckWarnings(m: Manifest, now: Date): EventPayload[] {
   const limitMs = m.monitor.stuck_after_s * 1000;
   const events: EventPayload[] = [];
   for (const j of m.jobs) {
     const a = currentAttempt(j);
-    if (!a || a.job_id === null || a.status === null || !STUCK_STATUSES.has(a.status) || a.submitted_at === null) continue;
-    const since = Date.parse(a.submitted_at);
-    // Warn once: when this poll is the first to see the job past the limit.
-    if (nowMs - since >= limitMs && (previousPollMs === null || previousPollMs - since < limitMs)) {
-      events.push({ type: 'stuck_warning', condition: j.condition, job_id: a.job_id, status: a.status, for_seconds: Math.round((nowMs - since) / 1000) });
-    }
+    if (!a || a.job_id === null || a.status === null || !STUCK_STATUSES.has(a.status)) continue;
+    if (a.submitted_at === null || a.stuck_warned_at !== null) continue;
+    const waitedMs = now.getTime() - Date.parse(a.submitted_at);
+    if (waitedMs < limitMs) continue;
+    a.stuck_warned_at = now.toISOString();
+    events.push({ type: 'stuck_warning', condition: j.condition, job_id: a.job_id, status: a.status, for_seconds: Math.round(waitedMs / 1000) });
   }
   return events;
 }

@@ -10,7 +10,7 @@ import { canonicalCloud, CATALOG, CPU_ROW, type CatalogRow } from '../catalog.js
 import { ClickUsageError, SkyException } from '../errors.js';
 import { currentUser } from '../identity.js';
 import { runTimestamp } from '../job-logs.js';
-import { stdout } from '../output.js';
+import { sleep, stdout } from '../output.js';
 import { confirm } from '../prompt.js';
 import type { Scenario } from '../scenario.js';
 import { findRule, scenarioPath } from '../scenario-match.js';
@@ -294,6 +294,11 @@ export async function jobsLaunch(argv: string[], p: Profile): Promise<number> {
     }
     await confirm(`Launching a managed job '${jobName}'. Proceed?`, true);
   }
+
+  // Real launches spend seconds (uploading the task, reaching the controller) before the job exists;
+  // SKYLOOP_SIM_LAUNCH_LATENCY_MS models that window, in real milliseconds.
+  const latencyMs = Number(process.env.SKYLOOP_SIM_LAUNCH_LATENCY_MS ?? 0);
+  if (latencyMs > 0) await sleep(latencyMs);
 
   // Submit: allocate the id and fix the timeline under the lock.
   const path = scenarioPath(simHome());

@@ -98,7 +98,10 @@ export async function jobsQueue(argv: string[], p: Profile): Promise<number> {
   let rows: Row[] = shown.flatMap((job) => job.tasks.map((task, taskId) => ({ job, taskId, task, v: taskView(task, now) })));
 
   if (output === 'json') {
-    await stdout.line(pyDumps(rows.map((r) => jsonRecord(r, verbose, allUsers))));
+    // Timestamps are shown on the real clock at the age they have in simulated time, so a client comparing
+    // them with its own clock sees "submitted 20 minutes ago" even when 20 simulated minutes took 12 s.
+    const wallClock = (t: number) => Date.now() / 1000 - (now - t);
+    await stdout.line(pyDumps(rows.map((r) => jsonRecord(r, verbose, allUsers, wallClock))));
     return 0;
   }
 
@@ -277,10 +280,15 @@ const RECORD_FIELDS = [
 ] as const;
 
 /** One ManagedJobRecord as `model_dump(mode='json')`: every field, `null` unless fetched. */
-function jsonRecord(r: Row, verbose: boolean, allUsers: boolean): Record<string, unknown> {
+function jsonRecord(
+  r: Row,
+  verbose: boolean,
+  allUsers: boolean,
+  wallClock: (simT: number) => number,
+): Record<string, unknown> {
   const rec: Record<string, unknown> = Object.fromEntries(RECORD_FIELDS.map((f) => [f, null]));
   const v = r.v;
-  const f = (x: number | null): PyFloat | null => (x === null ? null : new PyFloat(x));
+  const f = (x: number | null): PyFloat | null => (x === null ? null : new PyFloat(wallClock(x)));
   Object.assign(rec, {
     job_id: r.job.id,
     task_id: r.taskId,
