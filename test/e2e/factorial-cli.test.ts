@@ -76,3 +76,24 @@ describe('skyloop factorial (CLI, simulator)', () => {
     expect(JSON.parse(q.stdout).jobs).toEqual([]);
   });
 });
+
+describe('skyloop factorial launch when sky fails', () => {
+  it('records every failed launch, goes on with the others, and launches them on a re-run', async () => {
+    const w = factorialWorld();
+    const run = (env: Record<string, string>) =>
+      execa(SKYLOOP, ['factorial', 'launch', w.config, '--approve', '--json'], { env, reject: false, stdin: 'ignore' });
+    const down = await run({ ...w.env, SKYLOOP_SIM_FAULT: 'api-unreachable:launch' });
+    expect(down.exitCode).toBe(1);
+    const result = JSON.parse(down.stdout);
+    expect(result).toMatchObject({ conditions: 24, launched: 0 });
+    expect(result.failed).toHaveLength(24);
+    expect(result.failed[0].error).toMatch(/jobs launch .* failed with exit code 1: sky\.exceptions\.\w+Error/);
+    expect(w.manifest().jobs.every((j) => j.status === 'LAUNCH_FAILED' && j.attempts[0]?.launch_error)).toBe(true);
+
+    const up = await run(w.env);
+    expect(up.exitCode).toBe(0);
+    expect(JSON.parse(up.stdout)).toMatchObject({ launched: 24, failed: [] });
+    expect(w.manifest().jobs.every((j) => j.attempts.length === 1 && j.job_id !== null)).toBe(true);
+    expect(w.events().filter((e) => e.type === 'launch_failed')).toHaveLength(24);
+  });
+});

@@ -13,7 +13,7 @@ import { estimateLaunchCost } from './cost.js';
 import type { EventPayload } from './events.js';
 import { ExperimentConfigSchema, factorEnvVar, type ExperimentConfig } from './experiment-config.js';
 import type { FactorialContext } from './factorial-context.js';
-import { applyQueue, beginBatch, createManifest, currentAttempt, imageDigest, recordLaunch, type Manifest } from './manifest.js';
+import { applyQueue, beginBatch, createManifest, currentAttempt, imageDigest, recordLaunch, syncEntry, type Manifest } from './manifest.js';
 import { readTaskFile } from './task-file.js';
 
 export class LaunchRefused extends Error {
@@ -111,8 +111,17 @@ async function launchPending(
   ctx: FactorialContext,
 ): Promise<LaunchFactorialResult> {
   const git = await gitState(dirname(resolve(store.manifestPath)));
-  // Record intents for conditions never launched (all of them on a first run).
+  // Record intents for conditions never launched (all of them on a first run). A launch that failed
+  // never created a job, so a re-run tries it again in the same batch.
   await store.update((m) => {
+    for (const j of m.jobs) {
+      const a = currentAttempt(j);
+      if (a?.launch_state === 'launch_failed' && a.job_id === null) {
+        a.launch_state = 'intent';
+        a.launch_error = null;
+        syncEntry(j);
+      }
+    }
     const fresh = m.jobs.filter((j) => j.attempts.length === 0);
     if (fresh.length === 0) return { events: [], result: undefined };
     const batch = 0;
