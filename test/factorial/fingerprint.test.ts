@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { lastErrorLineClassifier } from '../../mcp-server/src/diagnosis/failure-classifier.js';
 import { normalizeEvidence } from '../../mcp-server/src/diagnosis/fingerprint.js';
 
 describe('failure fingerprint', () => {
@@ -9,14 +8,5 @@ describe('failure fingerprint', () => {
     expect(normalizeEvidence(a)).toBe(normalizeEvidence(b));
     expect(normalizeEvidence('2026-11-21 10:00:01 ERROR /data/fold_1/img_0042.nii.gz on ip-10-0-0-12: missing'))
       .toBe('<time> ERROR <path> on <host>: missing');
-  });
-
-  it('keys on the last error line, not on SkyPilot\'s return-code epilogue', () => {
-    const f = lastErrorLineClassifier({
-      status: 'FAILED', failure_reason: null,
-      log_tail: ['(train, pid=1) epoch 1 loss 0.3', '(train, pid=1) KeyError: \'lr\'', 'ERROR: Job 1 failed with return code list: [1] '],
-    });
-    expect(f.line).toBe("KeyError: 'lr'");
-    expect(f.fingerprint).toBe("UNKNOWN:KeyError: 'lr'");
   });
 });

@@ -2,11 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { SkyError } from '../sky/sky-errors.js';
 import { UsageError } from './cli-error.js';
+import { analyzeLogsCommand, analyzeLogsHelp } from './commands/analyze-logs.js';
 import { factorialCommand, factorialHelp } from './commands/factorial.js';
 import { queueCommand, queueHelp } from './commands/queue.js';
 
 // Errors whose message is the whole story; anything else is a bug and gets its stack trace.
-const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError']);
+const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR']);
+const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal']);
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -16,7 +18,8 @@ type Command = { summary: string; help: string; run: (argv: string[], out: NodeJ
 
 const COMMANDS: Record<string, Command> = {
   queue: { summary: 'list every managed job (normalised records; --json for scripts)', help: queueHelp, run: queueCommand },
-  factorial: { summary: 'launch, watch and inspect a factorial grid of jobs', help: factorialHelp, run: factorialCommand },
+  factorial: { summary: 'launch, watch, inspect and diagnose a factorial grid of jobs', help: factorialHelp, run: factorialCommand },
+  'analyze-logs': { summary: 'the root cause of a failed job, from its log or a file', help: analyzeLogsHelp, run: analyzeLogsCommand },
 };
 
 const mainHelp = () => `Usage: skyloop <command> [options]
@@ -25,7 +28,7 @@ Launch, watch, diagnose and relaunch SkyPilot managed jobs.
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`)
   .join('\n')}
 
 Options:
@@ -62,7 +65,7 @@ try {
   if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`skyloop: ${(e as Error).message}\nRun 'skyloop --help' for usage.\n`);
     process.exitCode = 2;
-  } else if (e instanceof SkyError || e instanceof TypeError || KNOWN_ERRORS.has((e as Error).name)) {
+  } else if (e instanceof SkyError || e instanceof TypeError || KNOWN_ERRORS.has((e as Error).name) || FILE_ERRORS.has((e as NodeJS.ErrnoException).code ?? '')) {
     process.stderr.write(`skyloop: ${(e as Error).message}\n`);
     process.exitCode = 1;
   } else {

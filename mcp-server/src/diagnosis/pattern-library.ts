@@ -27,6 +27,10 @@ export const CategorySchema = z.strictObject({
     exit_codes: z.array(z.number().int()).default([]).describe('Program exit codes it comes with'),
     any: z.array(Needle).default([]).describe('A line containing any of these is evidence'),
     unless: z.array(z.string().min(3)).default([]).describe('…unless the line also contains one of these (benign look-alikes)'),
+    fallback_for_statuses: z
+      .array(z.string())
+      .default([])
+      .describe('When no line matched anything, a job ending in one of these statuses is put in this category'),
   }),
   sources: z.array(z.string()).default([]).describe('Where the detection strings come from'),
 });

@@ -28,6 +28,14 @@ export const EventSchema = z.discriminatedUnion('type', [
     spared: z.array(z.object({ condition: z.string(), reason: z.string() })),
     reasons: z.array(z.string()),
   }),
+  z.object({
+    ...base,
+    type: z.literal('aggregation'),
+    batch: z.number().int(),
+    failed: z.number().int(),
+    root_causes: z.array(z.object({ root_cause_id: z.string(), conditions: z.number().int(), pattern: z.string() })),
+    undiagnosed: z.array(z.string()),
+  }),
   z.object({ ...base, type: z.literal('diagnosis'), condition: z.string(), job_id: z.number().int(), category: z.string(), fingerprint: z.string() }),
 ]);
 

@@ -1,26 +1,43 @@
 // What the factorial workflows need from the outside world, injected so tests and the MCP server share it.
-import type { FailureClassifier } from '../diagnosis/failure-classifier.js';
-import { lastErrorLineClassifier } from '../diagnosis/failure-classifier.js';
+import { analyzeJob } from '../diagnosis/analyze-job.js';
+import { defaultLibrary } from '../diagnosis/default-library.js';
 import { SkyCli } from '../sky/sky-cli.js';
+import type { Failure } from './manifest.js';
 
 export type SkyPort = Pick<SkyCli, 'queue' | 'launch' | 'logs' | 'cancel'>;
+
+/** Diagnoses one failed job: the seam between monitoring and the diagnosis engine. */
+export type JobDiagnoser = (job: { job_id: number; status: string; failure_reason: string | null }) => Promise<Failure>;
 
 export interface FactorialContext {
   sky: SkyPort;
   /** Where manifests, event logs and reports go (default `outputs/`). */
   outputsDir: string;
   now: () => Date;
-  classify: FailureClassifier;
+  diagnose: JobDiagnoser;
   /** How long a re-run waits for `sky jobs launch` processes an interrupted run left behind. */
   orphanWaitMs: number;
 }
 
 export function defaultContext(overrides: Partial<FactorialContext> = {}): FactorialContext {
+  const sky = overrides.sky ?? new SkyCli();
   return {
-    sky: overrides.sky ?? new SkyCli(),
+    sky,
     outputsDir: overrides.outputsDir ?? process.env.SKYLOOP_OUTPUTS_DIR ?? 'outputs',
     now: overrides.now ?? (() => new Date()),
-    classify: overrides.classify ?? lastErrorLineClassifier,
+    diagnose:
+      overrides.diagnose ??
+      (async (job) => {
+        const a = await analyzeJob(job.job_id, sky, defaultLibrary(), job);
+        return {
+          category: a.category,
+          fingerprint: a.fingerprint,
+          line: a.evidence[0]?.line ?? null,
+          confidence: a.confidence,
+          fixability: a.fixability,
+          exception_type: a.exception_type,
+        };
+      }),
     orphanWaitMs: overrides.orphanWaitMs ?? 10 * 60_000,
   };
 }

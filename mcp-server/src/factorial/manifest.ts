@@ -1,6 +1,7 @@
 // The factorial manifest (rule F5): the single source of truth of an experiment. Every condition is in it
 // from the start, and every job id ever launched for it stays in its attempt history. Pure: no I/O here.
 import { z } from 'zod';
+import { AggregationSchema } from '../diagnosis/aggregation-schema.js';
 import type { JobRecord } from '../sky/job-record.js';
 import { isFailure, isTerminal } from '../sky/job-status.js';
 import type { Condition } from './conditions.js';
@@ -14,6 +15,9 @@ export const FailureSchema = z.object({
   category: z.string().describe('Failure category id, e.g. OOM_CUDA'),
   fingerprint: z.string().describe('Category + normalised evidence line: equal fingerprints mean "identical error"'),
   line: z.string().nullable().describe('The evidence line (secrets redacted)'),
+  confidence: z.enum(['high', 'medium', 'low']),
+  fixability: z.enum(['auto', 'config', 'code', 'unrecoverable', 'transient']),
+  exception_type: z.string().nullable(),
 });
 
 export const AttemptSchema = z.object({
@@ -101,6 +105,7 @@ export const ManifestSchema = z.object({
   last_poll_at: Iso.nullable(),
   batches: z.array(BatchSchema),
   kill_switch: z.array(KillSwitchFiringSchema).describe('Every time the kill switch fired'),
+  aggregations: z.array(AggregationSchema).describe('F2: the root-cause aggregation of each batch, newest last'),
   jobs: z.array(JobEntrySchema),
 });
 
@@ -154,6 +159,7 @@ export function createManifest(m: NewManifest): Manifest {
     last_poll_at: null,
     batches: [],
     kill_switch: [],
+    aggregations: [],
     jobs: m.conditions.map((c) => ({
       condition: c.id,
       levels: c.levels,

@@ -6,11 +6,11 @@ import { isFailure } from '../sky/job-status.js';
 import { ExperimentStore } from '../store/experiment-store.js';
 import type { EventPayload } from './events.js';
 import type { FactorialContext } from './factorial-context.js';
-import { applyQueue, currentAttempt, currentBatch, findEntry, syncEntry, type Failure, type Manifest, type StatusChange } from './manifest.js';
+import { applyQueue, currentAttempt, currentBatch, findEntry, type Manifest, type StatusChange } from './manifest.js';
+import { diagnoseFailures } from './diagnose-failures.js';
 import { summarize, type ExperimentSummary } from './summary.js';
 
 const STUCK_STATUSES = new Set(['PENDING', 'STARTING']);
-const LOG_FETCH_CONCURRENCY = 4;
 /** Logs fetched per poll at most, so one poll (or one MCP call) stays short; the rest wait for the next poll. */
 const LOG_FETCHES_PER_POLL = 8;
 
@@ -62,43 +62,6 @@ function stuckWarnings(m: Manifest, now: Date): EventPayload[] {
     events.push({ type: 'stuck_warning', condition: j.condition, job_id: a.job_id, status: a.status, for_seconds: Math.round(waitedMs / 1000) });
   }
   return events;
-}
-
-/** Fingerprint each newly failed job from its log (the controller log when the job never ran). */
-async function diagnoseFailures(
-  store: ExperimentStore,
-  failed: { condition: string; job_id: number; status: string; failure_reason: string | null }[],
-  ctx: FactorialContext,
-): Promise<Manifest> {
-  const results: { condition: string; job_id: number; failure: Failure }[] = [];
-  const queue = [...failed];
-  const worker = async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) {
-      const controller = job.status !== 'FAILED' && job.status !== 'FAILED_SETUP';
-      let tail: string[] = [];
-      try {
-        tail = (await ctx.sky.logs(job.job_id, { controller, tail: 200 })).tail;
-      } catch {
-        // No log (e.g. it was never written): classify from SkyPilot's failure reason alone.
-      }
-      results.push({ condition: job.condition, job_id: job.job_id, failure: ctx.classify({ status: job.status, failure_reason: job.failure_reason, log_tail: tail }) });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(LOG_FETCH_CONCURRENCY, failed.length) }, worker));
-  return store.update((m) => {
-    for (const r of results) {
-      const entry = findEntry(m, r.condition);
-      const a = currentAttempt(entry);
-      if (a?.job_id === r.job_id) {
-        a.failure = r.failure;
-        syncEntry(entry);
-      }
-    }
-    return {
-      events: results.map((r) => ({ type: 'diagnosis', condition: r.condition, job_id: r.job_id, category: r.failure.category, fingerprint: r.failure.fingerprint })),
-      result: m,
-    };
-  });
 }
 
 function killSwitchJobs(m: Manifest): KillSwitchJob[] {

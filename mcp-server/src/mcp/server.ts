@@ -9,7 +9,8 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 const INSTRUCTIONS = `skyloop launches and watches SkyPilot managed jobs, one job or a factorial grid, and enforces the rules:
 F1 wait for every job to be terminal before diagnosing or fixing (except the kill switch), F5 every condition and job id
 is in the manifest. Factorial flow: launch_factorial(config_path) → wait_for_change(experiment) until all_terminal →
-queue_status(experiment). A tool that refuses says which rule and why: do what it says, do not work around it.`;
+queue_status(experiment) → aggregate_failures(experiment) before any fix (F2); analyze_logs diagnoses one job.
+A tool that refuses says which rule and why: do what it says, do not work around it.`;
 
 export function createServer(ctx: FactorialContext): McpServer {
   const server = new McpServer({ name: 'skyloop', version }, { instructions: INSTRUCTIONS, capabilities: { logging: {} } });

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { renderAggregation } from '../../diagnosis/aggregate-failures.js';
+import { diagnoseExperiment } from '../../factorial/diagnose-experiment.js';
 import { experimentStatus } from '../../factorial/experiment-status.js';
 import { defaultContext } from '../../factorial/factorial-context.js';
 import { launchFactorial } from '../../factorial/launch-factorial.js';
@@ -15,6 +17,9 @@ export const factorialHelp = `Usage:
   skyloop factorial status <experiment> [--json] [--all] [--refresh]
       Counts, progress, cost and the jobs that need attention, from the manifest. --refresh polls sky first;
       --all adds the full grid.
+  skyloop factorial diagnose <experiment> [--json]
+      F2: once every job of the batch is terminal (F1) or the kill switch fired, diagnose every failure and
+      group them by root cause: one block per cause, most jobs first, and whatever could not be diagnosed.
   skyloop factorial watch <experiment> [--interval S]
       Poll until every job is terminal (kill switch included). Exit 0 if all succeeded, 1 otherwise.
 
@@ -87,8 +92,15 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
         process.off('SIGTERM', stop);
       }
     }
+    case 'diagnose': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+      const id = one(positionals, 'experiment');
+      const aggregation = await diagnoseExperiment(id, ctx);
+      out.write(values.json ? JSON.stringify(aggregation, null, 2) + '\n' : renderAggregation(aggregation, id));
+      return 0;
+    }
     default:
-      throw new UsageError(sub === undefined ? 'factorial needs a subcommand: launch, status or watch' : `unknown factorial subcommand '${sub}'`);
+      throw new UsageError(sub === undefined ? 'factorial needs a subcommand: launch, status, watch or diagnose' : `unknown factorial subcommand '${sub}'`);
   }
 }
 

@@ -1,5 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { FactorialContext } from '../../factorial/factorial-context.js';
+import { registerAggregateFailures } from './aggregate-failures.js';
+import { registerAnalyzeLogs } from './analyze-logs.js';
 import { registerLaunchFactorial } from './launch-factorial.js';
 import { registerQueueStatus } from './queue-status.js';
 import { registerWaitForChange } from './wait-for-change.js';
@@ -8,4 +10,6 @@ export function registerTools(server: McpServer, ctx: FactorialContext): void {
   registerLaunchFactorial(server, ctx);
   registerQueueStatus(server, ctx);
   registerWaitForChange(server, ctx);
+  registerAnalyzeLogs(server, ctx);
+  registerAggregateFailures(server, ctx);
 }

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { analyzeText } from '../../mcp-server/src/diagnosis/analyze-log.js';
+import { loadPatternLibrary } from '../../mcp-server/src/diagnosis/pattern-library.js';
+
+const library = loadPatternLibrary();
+const LOGS = new URL('../../mcp-server/src/simulator/failure-logs/', import.meta.url);
+const index = parse(readFileSync(new URL('index.yaml', LOGS), 'utf8')) as Record<string, { file: string; status: string; phase: string }>;
+
+const progress = (n: number, from = 1) =>
+  Array.from({ length: n }, (_, i) => `(train, pid=4242) epoch 3 step ${from + i}/9000 | loss 0.41${i % 10} | lr 3.0e-04 | 1204 samples/s`).join('\n');
+const OOM = [
+  'Traceback (most recent call last):',
+  '  File "/app/train.py", line 212, in <module>',
+  '    loss.backward()',
+  'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.25 GiB of which 1.13 GiB is free.',
+].join('\n');
+
+describe('analyze_logs on the real failure-log library (one realistic log per category)', () => {
+  it.each(Object.entries(index))('%s', (id, entry) => {
+    const text = readFileSync(new URL(entry.file, LOGS), 'utf8');
+    // What `sky jobs logs` shows: the program's lines behind Ray-style prefixes.
+    const prefixed = entry.phase === 'provision' ? text : text.split('\n').map((l) => (l ? `(train, pid=2383) ${l}` : l)).join('\n');
+    const result = analyzeText(prefixed, library, { status: entry.status });
+    expect(result.category).toBe(id);
+    expect(result.evidence.length + (result.confidence === 'low' ? 1 : 0)).toBeGreaterThan(0);
+  });
+});
+
+describe('analyze_logs on the hard cases', () => {
+  it('blames the CUDA OOM on rank 0, not the NCCL errors it caused on the other ranks', () => {
+    const log = [
+      progress(50),
+      OOM.split('\n').map((l) => `(head, rank=0, pid=11) ${l}`).join('\n'),
+      '(worker1, rank=1, pid=12, ip=10.0.0.2) [rank1]:[E ProcessGroupNCCL.cpp:616] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=2043, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=600000) ran for 600011 milliseconds before timing out.',
+      '(worker1, rank=1, pid=12, ip=10.0.0.2) torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5',
+      'ERROR: Job 1 failed with return code list: [1, 1] ',
+    ].join('\n');
+    const r = analyzeText(log, library, { status: 'FAILED' });
+    expect(r.category).toBe('OOM_CUDA');
+    expect(r.confidence).toBe('high');
+    expect(r.evidence[0]?.line_number).toBe(54);
+    expect(r.evidence[0]?.line).toMatch(/^torch\.OutOfMemoryError: CUDA out of memory/);
+    expect(r.exception_type).toBe('torch.OutOfMemoryError');
+    expect(r.exit_code).toBe(1);
+    expect(r.seen.map((s) => s.category)).toEqual(expect.arrayContaining(['OOM_CUDA', 'NCCL_ERROR']));
+  });
+
+  it('does not blame an early error the job recovered from for a late failure', () => {
+    const early = '(train, pid=4242) torch.distributed.DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1970, unhandled system error';
+    const late = [
+      "(train, pid=4242) FileNotFoundError: [Errno 2] No such file or directory: '/data/fold_2/labels.csv'",
+      'ERROR: Job 1 failed with return code list: [1] ',
+    ].join('\n');
+    const r = analyzeText([progress(20), early, progress(2000, 21), 'Traceback (most recent call last):', '  File "/app/data.py", line 88, in load', late].join('\n'), library, { status: 'FAILED' });
+    expect(r.category).toBe('DATA_MISSING');
+    expect(r.seen.find((s) => s.category === 'NCCL_ERROR')).toMatchObject({ live: false, first_line: 21 });
+  });
+
+  it('ignores benign mentions: a URL with "unauthorized", "0 errors", a retry that succeeded', () => {
+    const log = [
+      '(train, pid=7) See https://docs.example.com/errors/unauthorized-access for the token scopes',
+      '(train, pid=7) Validation finished: 0 errors, 3 warnings',
+      '(train, pid=7) Connection timed out, retrying (1/5)...',
+      '(train, pid=7) Connected.',
+      progress(400),
+      '(train, pid=7) Training complete.',
+    ].join('\n');
+    const r = analyzeText(log, library, { status: 'SUCCEEDED' });
+    expect(r.category).toBe('UNKNOWN');
+    expect(r.evidence).toEqual([]);
+  });
+
+  it('keeps the exception type of an uncaught user exception and fingerprints its line', () => {
+    const log = [progress(30), 'Traceback (most recent call last):', '  File "/app/train.py", line 40, in <module>', "    lr = cfg['optim']['lr']", "KeyError: 'lr'", 'ERROR: Job 1 failed with return code list: [1] '].join('\n');
+    const r = analyzeText(log, library, { status: 'FAILED' });
+    expect(r).toMatchObject({ category: 'PYTHON_EXCEPTION', exception_type: 'KeyError', confidence: 'medium', fingerprint: "PYTHON_EXCEPTION:KeyError: 'lr'" });
+  });
+
+  it('strips ANSI colours and \\r progress bars, and counts lines across chunk boundaries', () => {
+    const bar = Array.from({ length: 20 }, (_, i) => `\r Epoch 1: ${i * 5}%|██▌ | ${i}/20`).join('') + '\n';
+    const filler = progress(60_000); // several MB: the engine processes it in chunks
+    const log = `${bar}${filler}\n\x1b[31m${OOM.split('\n').at(-1)}\x1b[0m\n`;
+    const r = analyzeText(log, library, { status: 'FAILED' });
+    expect(r.category).toBe('OOM_CUDA');
+    expect(r.evidence[0]?.line_number).toBe(60_002);
+    expect(r.evidence[0]?.line).not.toMatch(/\x1b/);
+    expect(r.lines).toBe(60_002);
+  });
+
+  it('redacts secrets in every excerpt', () => {
+    const log = [
+      '(train, pid=9) export HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyz123456',
+      '(train, pid=9) mlflow.exceptions.MlflowException: API request to http://admin:s3cretpass@mlflow.internal:5000/api/2.0/mlflow/runs/create failed with exception HTTPConnectionPool(host=\'mlflow.internal\', port=5000): Max retries exceeded with url: /api/2.0/mlflow/runs/create (Caused by NewConnectionError(\'Failed to establish a new connection: [Errno 111] Connection refused\'))',
+      '(train, pid=9) AWS key AKIAABCDEFGHIJKLMNOP ghp_abcdefghijklmnopqrstuvwxyz0123456789 sky_abcdefghijklmnop1234',
+    ].join('\n');
+    const r = analyzeText(log, library, { status: 'FAILED' });
+    const text = JSON.stringify(r);
+    for (const secret of ['hf_abcdefghij', 's3cretpass', 'AKIAABCDEFGHIJKLMNOP', 'ghp_abcdefghij', 'sky_abcdefghij']) expect(text).not.toContain(secret);
+    expect(text).toContain('admin:<redacted>@mlflow.internal');
+  });
+
+  it('falls back to the exit code when no line says what happened (137: killed for memory)', () => {
+    const r = analyzeText([progress(40), 'ERROR: Job 1 failed with return code list: [137] '].join('\n'), library, { status: 'FAILED' });
+    expect(r).toMatchObject({ category: 'OOM_CPU', exit_code: 137, confidence: 'low' });
+    expect(r.confidence_reason).toMatch(/exit code 137/);
+  });
+});
