@@ -31,6 +31,10 @@ describe('skyloop factorial (CLI, simulator)', () => {
     const again = JSON.parse((await skyloop(['factorial', 'launch', w.config, '--approve', '--json'])).stdout);
     expect(again).toMatchObject({ launched: 0, already_launched: 24 });
 
+    const early = await skyloop(['factorial', 'diagnose', 'seg']);
+    expect(early.exitCode).toBe(1);
+    expect(early.stderr).toMatch(/F1 WAIT-FOR-TERMINAL: 24 job\(s\) of batch 0 are not terminal yet/);
+
     const watch = execa(SKYLOOP, ['factorial', 'watch', 'seg', '--interval', '0.1'], { env: w.env, reject: false, stdin: 'ignore' });
     await w.advance(8 * 60); // folds 0/1 of sam3+cbdice failed at 7.5 min; fold 2 has run 4 of its 6 minutes
     const firing = await waitFor('the kill switch', () => w.manifest().kill_switch[0]);
@@ -58,6 +62,20 @@ describe('skyloop factorial (CLI, simulator)', () => {
     expect(events.filter((e) => e.type === 'launched')).toHaveLength(24);
     expect(events.filter((e) => e.type === 'kill_switch' && e.fired)).toHaveLength(1);
     expect(events.filter((e) => e.type === 'status_change' && e.to === 'SUCCEEDED')).toHaveLength(18);
+
+    const diagnose = await skyloop(['factorial', 'diagnose', 'seg', '--json']);
+    const aggregation = JSON.parse(diagnose.stdout);
+    expect(aggregation).toMatchObject({ batch: 0, failed: 4, undiagnosed: [] });
+    expect(aggregation.root_causes).toHaveLength(1);
+    expect(aggregation.root_causes[0]).toMatchObject({
+      root_cause_id: 'OOM_CUDA', confidence: 'high', pattern: 'model+loss-specific (model=sam3, loss=cbdice)',
+      shared_levels: { model: 'sam3', loss: 'cbdice' },
+    });
+    expect(aggregation.root_causes[0].cancelled_by_kill_switch.sort()).toEqual(['sam3/cbdice/calibration-false/fold-2', 'sam3/cbdice/calibration-true/fold-2']);
+    expect(w.manifest().aggregations).toHaveLength(1);
+    expect(w.events().filter((e) => e.type === 'aggregation')).toHaveLength(1);
+    const human = await skyloop(['factorial', 'diagnose', 'seg']);
+    expect(human.stdout).toMatch(/^OOM_CUDA {2}4 job\(s\) {2}model\+loss-specific \(model=sam3, loss=cbdice\) {2}confidence high/m);
 
     const status = await skyloop(['factorial', 'status', 'seg']);
     expect(status.stdout).toMatch(/^seg {2}batch 0 {2}24\/24 terminal/);

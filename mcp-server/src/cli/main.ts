@@ -1,6 +1,6 @@
 // `skyloop`: the command-line face of the same core the MCP server uses.
-import { readFileSync } from 'node:fs';
 import { SkyError } from '../sky/sky-errors.js';
+import { packageVersion } from '../util/package-root.js';
 import { UsageError } from './cli-error.js';
 import { analyzeLogsCommand, analyzeLogsHelp } from './commands/analyze-logs.js';
 import { factorialCommand, factorialHelp } from './commands/factorial.js';
@@ -10,9 +10,6 @@ import { queueCommand, queueHelp } from './commands/queue.js';
 const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR']);
 const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal']);
 
-const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
 
 type Command = { summary: string; help: string; run: (argv: string[], out: NodeJS.WritableStream) => Promise<number> };
 
@@ -47,7 +44,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return name === undefined ? 2 : 0;
   }
   if (name === '-V' || name === '--version') {
-    out.write(`skyloop ${packageJson.version}\n`);
+    out.write(`skyloop ${packageVersion()}\n`);
     return 0;
   }
   const command = COMMANDS[name];

@@ -1,7 +1,6 @@
 // The diagnosis engine: one streaming pass over a log, bounded memory whatever its size, and a root cause
 // chosen by priority among the causes still live at the end (the first fatal cause, not the last
 // symptom; an early warning the job recovered from is not the cause of a late failure).
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { cleanLine } from '../sky/sky-output-text.js';
 import { fingerprintOf, stripRayPrefix } from './fingerprint.js';
@@ -13,9 +12,9 @@ const LIVE_TAIL_LINES = 300;
 const CONTEXT_LINES = 3;
 const MAX_LINE_CHARS = 4_000;
 const RECENT_MATCHES = 16;
-/** Text kept back at the end of a chunk so that a match's following lines are in the same chunk. */
-const LOOKAHEAD_CHARS = 64 * 1024;
-const CHUNK_CHARS = 1 << 20;
+/** Bytes kept back at the end of a chunk so that a match's following lines are in the same chunk. */
+const LOOKAHEAD_BYTES = 64 * 1024;
+const CHUNK_BYTES = 4 << 20;
 
 export interface Evidence {
   category: string;
@@ -58,31 +57,154 @@ interface Match {
   evidence: Evidence;
 }
 
-interface Needles {
-  /** One alternation of every needle: finds candidate lines in a chunk without looking at each line. */
-  scan: RegExp;
-  perLine: { category: Category; text: string; ignoreCase: boolean }[];
+interface Needle {
+  category: Category;
+  bytes: Buffer;
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Multi-string search over raw bytes (Wu–Manber): a shift table over 2-byte blocks of every needle's first
+ * WINDOW bytes lets the scan skip up to WINDOW-1 bytes at a time, so its cost barely grows with the number
+ * of needles. Needles shorter than WINDOW are found with native indexOf passes. Matching is ASCII
+ * case-folded here; the exact rule (case, `unless`) is applied to each candidate line afterwards.
+ * The log is never decoded as a whole.
+ */
+class NeedleScanner {
+  private readonly shift = new Uint8Array(1 << 16).fill(WINDOW - 1);
+  private readonly byPrefix = new Map<number, Needle[]>();
+  private readonly short: Buffer[] = [];
 
-function compileNeedles(library: PatternLibrary): Needles {
-  const perLine = library.categories.flatMap((category) =>
-    category.detect.any.map((n) => ({ category, text: n.ignore_case ? n.text.toLowerCase() : n.text, ignoreCase: n.ignore_case })),
-  );
-  // Case-insensitive needles are found through a case-insensitive alternation member: (?i) is not in JS,
-  // so every needle goes into one 'i' regex and the exact per-line check below restores case rules.
-  const alternatives = [...new Set(perLine.map((n) => escapeRegExp(n.text)))];
-  return { scan: new RegExp(alternatives.join('|') || '(?!)', 'gi'), perLine };
+  constructor(library: PatternLibrary) {
+    for (const category of library.categories) {
+      for (const n of category.detect.any) {
+        const bytes = Buffer.from(n.text);
+        if (bytes.length < WINDOW) {
+          this.short.push(...(n.ignore_case ? caseVariants(n.text) : [bytes]));
+          continue;
+        }
+        const prefix = window4(bytes, 0);
+        this.byPrefix.set(prefix, [...(this.byPrefix.get(prefix) ?? []), { category, bytes }]);
+        for (let j = 1; j < WINDOW; j++) {
+          const block = ((FOLD[bytes[j - 1] as number] as number) << 8) | (FOLD[bytes[j] as number] as number);
+          this.shift[block] = Math.min(this.shift[block] as number, WINDOW - 1 - j);
+        }
+      }
+    }
+  }
+
+  /**
+   * Calls `onLine(lineStart, lineIndex)` once, in order, for every line of `buf` that contains a needle
+   * (lineIndex counts from 0 in `buf`), and returns the number of lines in `buf`.
+   */
+  scan(buf: Buffer, onLine: (lineStart: number, lineIndex: number) => void): number {
+    const starts: number[] = [];
+    const shift = this.shift;
+    for (let i = WINDOW - 1; i < buf.length; ) {
+      const skip = shift[((FOLD[buf[i - 1] as number] as number) << 8) | (FOLD[buf[i] as number] as number)] as number;
+      if (skip > 0) {
+        i += skip;
+        continue;
+      }
+      const start = i - WINDOW + 1;
+      if (this.verify(buf, start)) {
+        starts.push(start);
+        const end = buf.indexOf(NEWLINE, i);
+        if (end < 0) break;
+        i = end + WINDOW; // the next window starts at the next line
+      } else {
+        i++;
+      }
+    }
+    for (const needle of this.short) {
+      for (let at = buf.indexOf(needle); at >= 0; at = buf.indexOf(needle, at + 1)) starts.push(at);
+    }
+    if (this.short.length > 0) starts.sort((a, b) => a - b);
+    // Line numbers: newlines counted natively between candidates, one pass in all.
+    let line = 0;
+    let cursor = 0;
+    let lastLine = -1;
+    for (const at of starts) {
+      for (let nl = buf.indexOf(NEWLINE, cursor); nl >= 0 && nl < at; nl = buf.indexOf(NEWLINE, cursor)) {
+        line++;
+        cursor = nl + 1;
+      }
+      if (line !== lastLine) {
+        onLine(cursor, line);
+        lastLine = line;
+      }
+    }
+    for (let nl = buf.indexOf(NEWLINE, cursor); nl >= 0; nl = buf.indexOf(NEWLINE, cursor)) {
+      line++;
+      cursor = nl + 1;
+    }
+    return line;
+  }
+
+  private verify(buf: Buffer, start: number): boolean {
+    if (start + 4 > buf.length) return false;
+    for (const n of this.byPrefix.get(window4(buf, start)) ?? []) {
+      if (start + n.bytes.length > buf.length) continue;
+      let k = 0;
+      while (k < n.bytes.length && FOLD[buf[start + k] as number] === FOLD[n.bytes[k] as number]) k++;
+      if (k === n.bytes.length) return true;
+    }
+    return false;
+  }
+}
+
+const WINDOW = 8;
+/** ASCII letters folded to lower case; every other byte is itself. */
+const FOLD = Uint8Array.from({ length: 256 }, (_, b) => (b >= 65 && b <= 90 ? b + 32 : b));
+const window4 = (bytes: Buffer, at: number) =>
+  (((FOLD[bytes[at] as number] as number) << 24) | ((FOLD[bytes[at + 1] as number] as number) << 16) | ((FOLD[bytes[at + 2] as number] as number) << 8) | (FOLD[bytes[at + 3] as number] as number)) >>> 0;
+
+/** Every upper/lower-case spelling of a short needle (few letters by construction). */
+function caseVariants(text: string): Buffer[] {
+  let variants = [''];
+  for (const ch of text) {
+    const forms = ch.toLowerCase() === ch.toUpperCase() ? [ch] : [ch.toLowerCase(), ch.toUpperCase()];
+    variants = variants.flatMap((v) => forms.map((f) => v + f));
+    if (variants.length > 64) throw new Error(`case-insensitive needle ${JSON.stringify(text)} is too short for its letters: make it at least ${WINDOW} bytes`);
+  }
+  return variants.map((v) => Buffer.from(v));
 }
 
 const EPILOGUE_CODES = /failed with return code list: \[([\d, ]+)\]/;
 const SETUP_CODE = /setup failed\. Failed workers: \(pid=\d+, returncode=(\d+)\)/;
 const EXCEPTION_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Failure|Fault))(?::|$)/;
 const TRACEBACK = 'Traceback (most recent call last):';
+const NEWLINE = 10;
+
+/** Line `index`-th around a position, decoded and cleaned: Ray prefix, ANSI and \r redraws removed. */
+function decodeLine(buf: Buffer, start: number): { text: string; end: number } {
+  const nl = buf.indexOf(NEWLINE, start);
+  const end = nl < 0 ? buf.length : nl;
+  return { text: stripRayPrefix(cleanLine(buf.toString('utf8', start, Math.min(end, start + MAX_LINE_CHARS)))), end };
+}
+
+function linesBefore(buf: Buffer, lineStart: number, n: number): string[] {
+  const out: string[] = [];
+  let end = lineStart - 1; // the newline that ends the previous line
+  while (out.length < n && end > 0) {
+    const begin = buf.lastIndexOf(NEWLINE, end - 1) + 1;
+    out.unshift(redact(decodeLine(buf, begin).text));
+    end = begin - 1;
+  }
+  return out;
+}
+
+function linesAfter(buf: Buffer, lineEnd: number, n: number): string[] {
+  const out: string[] = [];
+  for (let pos = lineEnd + 1; out.length < n && pos < buf.length; ) {
+    const { text, end } = decodeLine(buf, pos);
+    out.push(redact(text));
+    pos = end + 1;
+  }
+  return out;
+}
 
 export class LogAnalyzer {
-  private readonly needles: Needles;
+  private readonly scanner: NeedleScanner;
   private lineNo = 0;
   private bytes = 0;
   private readonly first = new Map<string, Match>();
@@ -92,83 +214,64 @@ export class LogAnalyzer {
   private exceptionLine: { line_number: number; line: string } | null = null;
   private exitCode: number | null = null;
   private tailLines: string[] = [];
-  private pending = '';
-  private readonly decoder = new StringDecoder('utf8');
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(private readonly library: PatternLibrary) {
-    this.needles = compileNeedles(library);
+    this.scanner = new NeedleScanner(library);
   }
 
   /** Feed raw bytes or text; lines may be split across calls. */
   write(chunk: Buffer | string): void {
-    this.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-    this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
-    if (this.pending.length < CHUNK_CHARS + LOOKAHEAD_CHARS) return;
-    const cut = this.pending.lastIndexOf('\n', this.pending.length - LOOKAHEAD_CHARS);
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.bytes += buf.length;
+    this.pending.push(buf);
+    this.pendingBytes += buf.length;
+    if (this.pendingBytes < CHUNK_BYTES + LOOKAHEAD_BYTES) return;
+    const all = Buffer.concat(this.pending, this.pendingBytes);
+    const cut = all.lastIndexOf(NEWLINE, all.length - LOOKAHEAD_BYTES);
     if (cut < 0) {
       // One enormous line: keep its start only (memory stays bounded).
-      this.pending = this.pending.slice(0, MAX_LINE_CHARS);
+      this.pending = [all.subarray(0, MAX_LINE_CHARS)];
+      this.pendingBytes = MAX_LINE_CHARS;
       return;
     }
-    this.process(this.pending.slice(0, cut + 1));
-    this.pending = this.pending.slice(cut + 1);
+    this.process(all.subarray(0, cut + 1));
+    const rest = all.subarray(cut + 1);
+    this.pending = [Buffer.from(rest)];
+    this.pendingBytes = rest.length;
   }
 
   finish(ctx: AnalyzeContext = {}): LogAnalysis {
-    this.pending += this.decoder.end();
-    if (this.pending !== '') this.process(this.pending.endsWith('\n') ? this.pending : `${this.pending}\n`);
-    this.pending = '';
+    let rest = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    if (rest.length > 0) {
+      if (rest[rest.length - 1] !== NEWLINE) rest = Buffer.concat([rest, Buffer.from('\n')]);
+      this.process(rest);
+    }
     return this.decide(ctx);
   }
 
   /** Scan a block of whole lines. */
-  private process(text: string): void {
-    this.needles.scan.lastIndex = 0;
-    let cursor = 0;
-    let line = this.lineNo;
-    let lastHandledLine = -1;
-    for (let m = this.needles.scan.exec(text); m !== null; m = this.needles.scan.exec(text)) {
-      // Advance the line counter to the match.
-      for (let nl = text.indexOf('\n', cursor); nl !== -1 && nl < m.index; nl = text.indexOf('\n', cursor)) {
-        cursor = nl + 1;
-        line++;
-      }
-      const end = text.indexOf('\n', m.index);
-      if (line !== lastHandledLine) {
-        this.onCandidate(text, cursor, end, line + 1);
-        lastHandledLine = line;
-      }
-      this.needles.scan.lastIndex = end + 1;
-    }
-    for (let nl = text.indexOf('\n', cursor); nl !== -1; nl = text.indexOf('\n', cursor)) {
-      cursor = nl + 1;
-      line++;
-    }
-    this.lineNo = line;
-    this.keepTail(text);
+  private process(buf: Buffer): void {
+    const base = this.lineNo;
+    this.lineNo += this.scanner.scan(buf, (lineStart, index) => this.onCandidate(buf, lineStart, base + index + 1));
+    this.tailLines = [...this.tailLines, ...linesBefore(buf, buf.length, 20)].slice(-20);
   }
 
-  private onCandidate(text: string, start: number, end: number, lineNumber: number): void {
-    const raw = text.slice(start, Math.min(end, start + MAX_LINE_CHARS));
-    const clean = stripRayPrefix(cleanLine(raw));
+  private onCandidate(buf: Buffer, start: number, lineNumber: number): void {
+    const { text: clean, end } = decodeLine(buf, start);
     const lower = clean.toLowerCase();
     const hit = new Set<Category>();
-    for (const n of this.needles.perLine) {
-      if (hit.has(n.category)) continue;
-      if (!(n.ignoreCase ? lower.includes(n.text) : clean.includes(n.text))) continue;
-      if (n.category.detect.unless.some((u) => lower.includes(u.toLowerCase()))) continue;
-      hit.add(n.category);
+    for (const category of this.library.categories) {
+      const matched = category.detect.any.some((n) => (n.ignore_case ? lower.includes(n.text.toLowerCase()) : clean.includes(n.text)));
+      if (matched && !category.detect.unless.some((u) => lower.includes(u.toLowerCase()))) hit.add(category);
     }
     if (hit.size === 0) return;
-    const evidence = (category: Category): Evidence => ({
-      category: category.id,
-      line_number: lineNumber,
-      line: clean,
-      before: linesBefore(text, start, CONTEXT_LINES),
-      after: linesAfter(text, end, CONTEXT_LINES),
-    });
+    const before = linesBefore(buf, start, CONTEXT_LINES);
+    const after = linesAfter(buf, end, CONTEXT_LINES);
     for (const category of hit) {
-      const match: Match = { category, line_number: lineNumber, evidence: evidence(category) };
+      const match: Match = { category, line_number: lineNumber, evidence: { category: category.id, line_number: lineNumber, line: clean, before, after } };
       this.counts.set(category.id, (this.counts.get(category.id) ?? 0) + 1);
       if (!this.first.has(category.id)) this.first.set(category.id, match);
       const recent = this.recent.get(category.id) ?? [];
@@ -176,15 +279,13 @@ export class LogAnalyzer {
       if (recent.length > RECENT_MATCHES) recent.shift();
       this.recent.set(category.id, recent);
     }
-    if (clean.includes(TRACEBACK)) this.readException(text, end, lineNumber);
+    if (clean.includes(TRACEBACK)) this.readException(buf, end, lineNumber);
   }
 
   /** The exception line that closes a traceback: the first non-indented line after the frames. */
-  private readException(text: string, from: number, tracebackLine: number): void {
-    let pos = from + 1;
-    for (let n = 1; n < 400 && pos < text.length; n++) {
-      const end = text.indexOf('\n', pos);
-      const line = stripRayPrefix(cleanLine(text.slice(pos, end < 0 ? undefined : end)));
+  private readException(buf: Buffer, from: number, tracebackLine: number): void {
+    for (let pos = from + 1, n = 1; n < 400 && pos < buf.length; n++) {
+      const { text: line, end } = decodeLine(buf, pos);
       if (line !== '' && !/^\s/.test(line) && !line.startsWith(TRACEBACK)) {
         const m = EXCEPTION_LINE.exec(line);
         if (m) {
@@ -193,15 +294,8 @@ export class LogAnalyzer {
         }
         return;
       }
-      if (end < 0) return;
       pos = end + 1;
     }
-  }
-
-  private keepTail(text: string): void {
-    // Only the last lines matter for the exit code (SkyPilot's epilogue is at the very end).
-    const tail = linesBefore(text, text.length, 20);
-    this.tailLines = [...this.tailLines, ...tail].slice(-20);
   }
 
   private decide(ctx: AnalyzeContext): LogAnalysis {
@@ -286,29 +380,6 @@ export class LogAnalyzer {
     if (ctx.status) return byPriority.find((c) => c.detect.fallback_for_statuses.includes(ctx.status as string));
     return undefined;
   }
-}
-
-function linesBefore(text: string, start: number, n: number): string[] {
-  const out: string[] = [];
-  let end = start - 1;
-  while (out.length < n && end > 0) {
-    const begin = text.lastIndexOf('\n', end - 1) + 1;
-    out.unshift(redact(stripRayPrefix(cleanLine(text.slice(begin, Math.min(end, begin + MAX_LINE_CHARS))))));
-    end = begin - 1;
-  }
-  return out;
-}
-
-function linesAfter(text: string, end: number, n: number): string[] {
-  const out: string[] = [];
-  let pos = end + 1;
-  while (out.length < n && end >= 0 && pos < text.length) {
-    const next = text.indexOf('\n', pos);
-    out.push(redact(stripRayPrefix(cleanLine(text.slice(pos, next < 0 ? Math.min(text.length, pos + MAX_LINE_CHARS) : Math.min(next, pos + MAX_LINE_CHARS))))));
-    if (next < 0) break;
-    pos = next + 1;
-  }
-  return out;
 }
 
 const redactEvidence = (e: Evidence): Evidence => ({ ...e, line: redact(e.line) });

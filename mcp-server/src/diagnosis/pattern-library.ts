@@ -1,15 +1,16 @@
 // The failure-pattern library: one machine-readable file (instructions/failure-patterns.yaml), the single
 // source of truth for categories, detection, priority, fixability and fix advice. Data, not code: the
 // engine that reads it is diagnosis/analyze-log.ts.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { packageRoot } from '../util/package-root.js';
 import { readYamlFile } from '../util/yaml-file.js';
 
 export const FIXABILITY = ['auto', 'config', 'code', 'unrecoverable', 'transient'] as const;
 export type Fixability = (typeof FIXABILITY)[number];
 
 const Needle = z.strictObject({
-  text: z.string().min(3).describe('Literal substring of one log line (no regex)'),
+  text: z.string().min(4).describe('Literal substring of one log line (no regex); at least 4 characters'),
   ignore_case: z.boolean().default(false),
 });
 
@@ -57,9 +58,7 @@ export const PatternLibrarySchema = z
 export type Category = z.infer<typeof CategorySchema> & { id: string };
 export type PatternLibrary = { categories: Category[]; byName: Map<string, Category> };
 
-export const DEFAULT_LIBRARY_PATH = fileURLToPath(new URL('../../../instructions/failure-patterns.yaml', import.meta.url));
-
-export function loadPatternLibrary(file = DEFAULT_LIBRARY_PATH): PatternLibrary {
+export function loadPatternLibrary(file = join(packageRoot(), 'instructions', 'failure-patterns.yaml')): PatternLibrary {
   const raw = readYamlFile(file, PatternLibrarySchema);
   const categories = Object.entries(raw.categories).map(([id, c]) => ({ id, ...c }));
   const byName = new Map<string, Category>();

@@ -1,10 +1,9 @@
 // The MCP server, without a transport: tests connect it in memory, main.ts over stdio.
-import { readFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { FactorialContext } from '../factorial/factorial-context.js';
+import { packageVersion } from '../util/package-root.js';
 import { registerTools } from './tools/index.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const INSTRUCTIONS = `skyloop launches and watches SkyPilot managed jobs, one job or a factorial grid, and enforces the rules:
 F1 wait for every job to be terminal before diagnosing or fixing (except the kill switch), F5 every condition and job id
@@ -13,7 +12,7 @@ queue_status(experiment) → aggregate_failures(experiment) before any fix (F2);
 A tool that refuses says which rule and why: do what it says, do not work around it.`;
 
 export function createServer(ctx: FactorialContext): McpServer {
-  const server = new McpServer({ name: 'skyloop', version }, { instructions: INSTRUCTIONS, capabilities: { logging: {} } });
+  const server = new McpServer({ name: 'skyloop', version: packageVersion() }, { instructions: INSTRUCTIONS, capabilities: { logging: {} } });
   registerTools(server, ctx);
   return server;
 }

@@ -2,9 +2,9 @@
 // this module's source. Looked up at run time; SKYLOOP_SIM_FAILURE_LOGS points elsewhere (tests).
 
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { packageRoot } from '../util/package-root.js';
 import { SimConfigError } from './errors.js';
 
 export interface FailureCategory {
@@ -19,12 +19,8 @@ export interface FailureCategory {
 function libraryDir(): string | undefined {
   const fromEnv = process.env.SKYLOOP_SIM_FAILURE_LOGS;
   if (fromEnv) return fromEnv;
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    join(here, 'failure-logs'), // running from source, or a build that copied the data
-    resolve(here, '..', '..', 'mcp-server', 'src', 'simulator', 'failure-logs'), // dist/simulator → source tree
-  ];
-  return candidates.find((d) => existsSync(join(d, 'index.yaml')));
+  const dir = join(packageRoot(), 'mcp-server', 'src', 'simulator', 'failure-logs');
+  return existsSync(join(dir, 'index.yaml')) ? dir : undefined;
 }
 
 let cache: Map<string, FailureCategory> | undefined;

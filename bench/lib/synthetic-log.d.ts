@@ -1,0 +1,1 @@
+export function writeSyntheticLog(path: string, bytes: number, tail: string): void;
