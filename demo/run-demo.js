@@ -33,5 +33,6 @@ step('launch every condition (cost above the $20 approval threshold, so --approv
 step('one queue for the whole grid, as SkyPilot reports it', ['queue']);
 const code = step('watch until every job is terminal (kill switch armed)', ['factorial', 'watch', 'seg-losses', '--interval', '1'], { allowFailure: true });
 step('the final grid', ['factorial', 'status', 'seg-losses', '--all']);
+step('F2: every failure diagnosed and grouped by root cause before anything is fixed', ['factorial', 'diagnose', 'seg-losses']);
 console.log(`\nwatch exited ${code} (0 = all succeeded). Manifest and event log: ${join('.demo', 'outputs')}/`);
 execFileSync('ls', [join(work, 'outputs')], { stdio: 'inherit' });

@@ -17,11 +17,12 @@ const OOM = [
   'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.25 GiB of which 1.13 GiB is free.',
 ].join('\n');
 
-describe('analyze_logs on the real failure-log library (one realistic log per category)', () => {
+describe('analyze_logs on the real failure-log library (one realistic multi-hundred-line log per category)', () => {
   it.each(Object.entries(index))('%s', (id, entry) => {
     const text = readFileSync(new URL(entry.file, LOGS), 'utf8');
     // What `sky jobs logs` shows: the program's lines behind Ray-style prefixes.
-    const prefixed = entry.phase === 'provision' ? text : text.split('\n').map((l) => (l ? `(train, pid=2383) ${l}` : l)).join('\n');
+    // A few hundred lines of healthy training first, as in a real run.
+    const prefixed = entry.phase === 'provision' ? text : `${progress(400)}\n${text.split('\n').map((l) => (l ? `(train, pid=2383) ${l}` : l)).join('\n')}`;
     const result = analyzeText(prefixed, library, { status: entry.status });
     expect(result.category).toBe(id);
     expect(result.evidence.length + (result.confidence === 'low' ? 1 : 0)).toBeGreaterThan(0);

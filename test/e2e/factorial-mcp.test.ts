@@ -38,6 +38,10 @@ describe('skyloop-mcp factorial tools (stdio, simulator)', () => {
       expect(progress.length).toBeGreaterThanOrEqual(2);
       expect(progress[0]).toMatch(/^0\/24 terminal after \d+ s$/);
 
+      const tooEarly = await call('aggregate_failures', { experiment: 'seg' });
+      expect(tooEarly.isError).toBe(true);
+      expect(JSON.stringify(tooEarly.content)).toMatch(/F1 WAIT-FOR-TERMINAL: 24 job\(s\) of batch 0 are not terminal yet/);
+
       await w.advance(8 * 60);
       const fired = await call('wait_for_change', { experiment: 'seg', timeout_s: 5, interval_s: 1 });
       const ks = (fired.structuredContent as { kill_switch: { fired: boolean; cancelled: string[] }[] }).kill_switch;
@@ -54,6 +58,20 @@ describe('skyloop-mcp factorial tools (stdio, simulator)', () => {
       expect(s.counts).toEqual({ SUCCEEDED: 18, FAILED: 4, CANCELLED: 2 });
       expect(s.attention).toHaveLength(4);
       expect(JSON.stringify(status.structuredContent).length).toBeLessThan(3_000);
+
+      const aggregated = await call('aggregate_failures', { experiment: 'seg' });
+      const agg = aggregated.structuredContent as { failed: number; root_causes: { root_cause_id: string; conditions: string[]; pattern: string }[] };
+      expect(agg.failed).toBe(4);
+      expect(agg.root_causes.map((r) => [r.root_cause_id, r.conditions.length, r.pattern])).toEqual([
+        ['OOM_CUDA', 4, 'model+loss-specific (model=sam3, loss=cbdice)'],
+      ]);
+      expect((aggregated.content as { text: string }[])[0]?.text).toMatch(/^OOM_CUDA {2}4 job\(s\)/m);
+
+      const failedJob = w.manifest().jobs.find((j) => j.status === 'FAILED')!.job_id;
+      const analysis = await call('analyze_logs', { job_id: failedJob });
+      expect(analysis.structuredContent).toMatchObject({ category: 'OOM_CUDA', confidence: 'high', log: 'job', job_id: failedJob });
+      const both = await call('analyze_logs', { job_id: failedJob, text: 'x' });
+      expect(both.isError).toBe(true);
     } finally {
       await client.close();
     }
