@@ -64,6 +64,7 @@ export const BatchSchema = z.object({
   started_at: Iso,
   git_commit: z.string().nullable(),
   git_dirty: z.boolean().nullable(),
+  config_sha256: z.string().nullable().describe('Hash of the experiment config and task YAML the batch launched with'),
   docker_image: z.string(),
   docker_digest: z.string().nullable(),
   conditions: z.array(z.string()),
@@ -82,6 +83,47 @@ export const MonitorSettingsSchema = z.object({
   poll_interval_s: z.number().positive(),
   stuck_after_s: z.number().positive(),
   kill_switch: z.object({ enabled: z.boolean(), min_failures: z.number().int(), window_s: z.number().positive() }),
+});
+
+export const RebuildStepSchema = z.object({
+  name: z.enum(['test', 'build', 'push']),
+  command: z.string(),
+  exit_code: z.number().int().nullable(),
+  duration_s: z.number(),
+  timed_out: z.boolean(),
+  output_tail: z.array(z.string()).describe('Last lines of the step output (redacted)'),
+});
+
+export const RebuildSchema = z.object({
+  id: z.number().int().min(1),
+  at: Iso,
+  after_batch: z.number().int().describe('The batch whose failures this rebuild is meant to fix'),
+  git_commit: z.string().nullable(),
+  git_dirty: z.boolean().nullable(),
+  config_sha256: z.string().nullable(),
+  image: z.string().describe('The tag reference that was pushed, e.g. docker:ghcr.io/org/train:v2'),
+  digest: z.string().nullable().describe('Digest resolved from the registry after the push'),
+  verified: z.boolean().describe('Steps passed, digest resolved in the registry, and not a stale push'),
+  refused_reason: z.string().nullable(),
+  steps: z.array(RebuildStepSchema),
+  log_file: z.string(),
+});
+
+export const CycleAuthorizationSchema = z.object({
+  at: Iso,
+  max_cycles: z.number().int().describe('The new cycle limit'),
+  budget_usd: z.number().describe('The new budget cap that comes with it'),
+  reason: z.string(),
+});
+
+export const FiledIssueSchema = z.object({
+  fingerprint: z.string(),
+  root_cause_id: z.string(),
+  conditions: z.array(z.string()),
+  action: z.enum(['created', 'commented', 'draft']),
+  url: z.string().nullable(),
+  draft_path: z.string().nullable(),
+  at: Iso,
 });
 
 export const ManifestSchema = z.object({
@@ -106,6 +148,9 @@ export const ManifestSchema = z.object({
   batches: z.array(BatchSchema),
   kill_switch: z.array(KillSwitchFiringSchema).describe('Every time the kill switch fired'),
   aggregations: z.array(AggregationSchema).describe('F2: the root-cause aggregation of each batch, newest last'),
+  rebuilds: z.array(RebuildSchema).describe('F3: every rebuild attempt, verified or not'),
+  cycle_authorizations: z.array(CycleAuthorizationSchema).describe('F4: explicit authorizations to go past max_relaunch_cycles'),
+  issues: z.array(FiledIssueSchema).describe('Unrecoverable failures filed as issues (or drafts)'),
   jobs: z.array(JobEntrySchema),
 });
 
@@ -113,6 +158,10 @@ export type Failure = z.infer<typeof FailureSchema>;
 export type Attempt = z.infer<typeof AttemptSchema>;
 export type JobEntry = z.infer<typeof JobEntrySchema>;
 export type Batch = z.infer<typeof BatchSchema>;
+export type Rebuild = z.infer<typeof RebuildSchema>;
+export type RebuildStep = z.infer<typeof RebuildStepSchema>;
+export type CycleAuthorization = z.infer<typeof CycleAuthorizationSchema>;
+export type FiledIssue = z.infer<typeof FiledIssueSchema>;
 export type MonitorSettings = z.infer<typeof MonitorSettingsSchema>;
 export type KillSwitchFiring = z.infer<typeof KillSwitchFiringSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
@@ -160,6 +209,9 @@ export function createManifest(m: NewManifest): Manifest {
     batches: [],
     kill_switch: [],
     aggregations: [],
+    rebuilds: [],
+    cycle_authorizations: [],
+    issues: [],
     jobs: m.conditions.map((c) => ({
       condition: c.id,
       levels: c.levels,
