@@ -1,0 +1,59 @@
+// F3 REBUILD-BEFORE-RELAUNCH: when code or config changed since the failed batch launched, only an image
+// rebuilt from that change, pushed, and verified by digest in the registry may be relaunched, pinned by
+// digest. When nothing changed, a relaunch is only worth it for causes a retry can fix.
+import type { Manifest } from '../factorial/manifest.js';
+import type { RuleVerdict } from './wait-for-terminal.js';
+
+export interface SourceState {
+  git_commit: string | null;
+  git_dirty: boolean | null;
+  config_sha256: string;
+}
+
+/** Causes that an identical relaunch can get past (a preemption, a stock-out, a flaky service). */
+const RETRYABLE = new Set(['transient', 'auto']);
+
+export function checkRebuildBeforeRelaunch(m: Manifest, now: SourceState): RuleVerdict & { image?: string } {
+  const batch = m.batches.at(-1);
+  if (!batch) return { allowed: false, rule: 'F3 REBUILD-BEFORE-RELAUNCH', reason: 'nothing was launched yet', details: [] };
+  const changes = [
+    now.git_commit !== batch.git_commit && `commit ${short(batch.git_commit)} → ${short(now.git_commit)}`,
+    now.git_dirty === true && 'uncommitted changes in the work tree',
+    now.config_sha256 !== batch.config_sha256 && 'the experiment config or task YAML changed',
+  ].filter((c): c is string => typeof c === 'string');
+
+  const aggregation = m.aggregations.find((a) => a.batch === batch.batch);
+  if (changes.length === 0) {
+    const needsFix = (aggregation?.root_causes ?? []).filter((r) => !RETRYABLE.has(r.fixability));
+    if (needsFix.length > 0) {
+      return {
+        allowed: false,
+        rule: 'F3 REBUILD-BEFORE-RELAUNCH',
+        reason: `nothing changed since batch ${batch.batch} launched, and ${needsFix.map((r) => `${r.root_cause_id} (${r.fixability})`).join(', ')} will fail the same way again: fix it, then rebuild`,
+        details: [],
+      };
+    }
+    return { allowed: true, reason: `no code or config change since batch ${batch.batch}: the same image is relaunched`, image: batch.docker_image };
+  }
+  const since = aggregation ? Date.parse(aggregation.created_at) : Date.parse(batch.started_at);
+  const rebuild = [...m.rebuilds].reverse().find((r) => r.verified && Date.parse(r.at) > since);
+  const refuse = (reason: string): RuleVerdict => ({ allowed: false, rule: 'F3 REBUILD-BEFORE-RELAUNCH', reason, details: changes });
+  if (!rebuild || rebuild.digest === null) {
+    return refuse(`code or config changed since batch ${batch.batch} launched, and no verified rebuild is newer than its aggregation: run skyloop factorial rebuild (rebuild_and_verify_digest) first`);
+  }
+  if (rebuild.git_commit !== now.git_commit || rebuild.config_sha256 !== now.config_sha256 || (now.git_dirty && !rebuild.git_dirty)) {
+    return refuse(`the verified rebuild #${rebuild.id} was made from ${short(rebuild.git_commit)}, but the source has changed since: rebuild again`);
+  }
+  return { allowed: true, reason: `verified rebuild #${rebuild.id} (${rebuild.digest})`, image: pinned(rebuild.image, rebuild.digest) };
+}
+
+/** `docker:repo:tag` + digest → `docker:repo@sha256:…` */
+export function pinned(image: string, digest: string): string {
+  const ref = image.replace(/^docker:/, '').replace(/@.*$/, '');
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  const repo = colon > slash ? ref.slice(0, colon) : ref;
+  return `docker:${repo}@${digest}`;
+}
+
+const short = (commit: string | null) => (commit === null ? 'no commit' : commit.slice(0, 8));

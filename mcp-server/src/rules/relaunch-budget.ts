@@ -1,0 +1,14 @@
+import { costSoFar, type Manifest } from '../factorial/manifest.js';
+import type { RuleVerdict } from './wait-for-terminal.js';
+
+/** A relaunch must fit what is left of the budget after everything spent so far. */
+export function checkRelaunchBudget(m: Manifest, estimateUsd: number): RuleVerdict {
+  const remaining = Math.round((m.budget_usd - costSoFar(m)) * 100) / 100;
+  if (estimateUsd <= remaining) return { allowed: true, reason: `estimated $${estimateUsd.toFixed(2)} of $${remaining.toFixed(2)} left` };
+  return {
+    allowed: false,
+    rule: 'BUDGET',
+    reason: `the relaunch is estimated at $${estimateUsd.toFixed(2)} but only $${remaining.toFixed(2)} of the $${m.budget_usd.toFixed(2)} budget is left`,
+    details: [],
+  };
+}
