@@ -68,8 +68,9 @@ export const ExperimentConfigSchema = z
         test: z.string().optional(),
         build: z.string().optional(),
         push: z.string().optional(),
+        timeout_s: positive().default(1800).describe('Time limit of each command'),
       })
-      .default({})
+      .prefault({})
       .describe('Trusted commands for the rebuild step; read only from this file, never from a tool argument.'),
   })
   .superRefine((cfg, ctx) => {

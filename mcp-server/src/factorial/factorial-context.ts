@@ -1,6 +1,7 @@
 // What the factorial workflows need from the outside world, injected so tests and the MCP server share it.
 import { analyzeJob } from '../diagnosis/analyze-job.js';
 import { defaultLibrary } from '../diagnosis/default-library.js';
+import { resolveDigest } from '../registry/registry-client.js';
 import { SkyCli } from '../sky/sky-cli.js';
 import type { Failure } from './manifest.js';
 
@@ -9,12 +10,18 @@ export type SkyPort = Pick<SkyCli, 'queue' | 'launch' | 'logs' | 'cancel'>;
 /** Diagnoses one failed job: the seam between monitoring and the diagnosis engine. */
 export type JobDiagnoser = (job: { job_id: number; status: string; failure_reason: string | null }) => Promise<Failure>;
 
+/** Resolves an image tag to its digest in the registry itself (rule F3). */
+export interface RegistryPort {
+  resolveDigest(image: string): Promise<{ digest: string }>;
+}
+
 export interface FactorialContext {
   sky: SkyPort;
   /** Where manifests, event logs and reports go (default `outputs/`). */
   outputsDir: string;
   now: () => Date;
   diagnose: JobDiagnoser;
+  registry: RegistryPort;
   /** How long a re-run waits for `sky jobs launch` processes an interrupted run left behind. */
   orphanWaitMs: number;
 }
@@ -38,6 +45,7 @@ export function defaultContext(overrides: Partial<FactorialContext> = {}): Facto
           exception_type: a.exception_type,
         };
       }),
+    registry: overrides.registry ?? { resolveDigest: (image) => resolveDigest(image) },
     orphanWaitMs: overrides.orphanWaitMs ?? 10 * 60_000,
   };
 }

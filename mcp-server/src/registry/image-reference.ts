@@ -24,6 +24,9 @@ const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-
 const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', DOCKER_HUB]);
 
 export const isSha256Digest = (s: string): boolean => DIGEST.test(s);
+export const isTag = (s: string): boolean => TAG.test(s);
+/** `a/b.c/d_e`: lowercase path components, as the registry API's `<name>`. */
+export const isRepositoryName = (s: string): boolean => s.length <= 255 && s.split('/').every((c) => PATH_COMPONENT.test(c));
 
 export function parseImageReference(input: string): ImageReference {
   const text = input.startsWith('docker:') ? input.slice('docker:'.length) : input;

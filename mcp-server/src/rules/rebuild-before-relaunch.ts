@@ -2,6 +2,7 @@
 // rebuilt from that change, pushed, and verified by digest in the registry may be relaunched, pinned by
 // digest. When nothing changed, a relaunch is only worth it for causes a retry can fix.
 import type { Manifest } from '../factorial/manifest.js';
+import { withDigest } from '../registry/image-reference.js';
 import type { RuleVerdict } from './wait-for-terminal.js';
 
 export interface SourceState {
@@ -44,16 +45,7 @@ export function checkRebuildBeforeRelaunch(m: Manifest, now: SourceState): RuleV
   if (rebuild.git_commit !== now.git_commit || rebuild.config_sha256 !== now.config_sha256 || (now.git_dirty && !rebuild.git_dirty)) {
     return refuse(`the verified rebuild #${rebuild.id} was made from ${short(rebuild.git_commit)}, but the source has changed since: rebuild again`);
   }
-  return { allowed: true, reason: `verified rebuild #${rebuild.id} (${rebuild.digest})`, image: pinned(rebuild.image, rebuild.digest) };
-}
-
-/** `docker:repo:tag` + digest → `docker:repo@sha256:…` */
-export function pinned(image: string, digest: string): string {
-  const ref = image.replace(/^docker:/, '').replace(/@.*$/, '');
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  const repo = colon > slash ? ref.slice(0, colon) : ref;
-  return `docker:${repo}@${digest}`;
+  return { allowed: true, reason: `verified rebuild #${rebuild.id} (${rebuild.digest})`, image: withDigest(rebuild.image, rebuild.digest) };
 }
 
 const short = (commit: string | null) => (commit === null ? 'no commit' : commit.slice(0, 8));

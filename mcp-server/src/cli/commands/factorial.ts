@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { renderAggregation } from '../../diagnosis/aggregate-failures.js';
 import { diagnoseExperiment } from '../../factorial/diagnose-experiment.js';
+import { rebuildAndVerify } from '../../factorial/rebuild-and-verify.js';
+import { relaunchFailed } from '../../factorial/relaunch-failed.js';
+import type { Rebuild } from '../../factorial/manifest.js';
 import { experimentStatus } from '../../factorial/experiment-status.js';
 import { defaultContext } from '../../factorial/factorial-context.js';
 import { launchFactorial } from '../../factorial/launch-factorial.js';
@@ -20,6 +23,13 @@ export const factorialHelp = `Usage:
   skyloop factorial diagnose <experiment> [--json]
       F2: once every job of the batch is terminal (F1) or the kill switch fired, diagnose every failure and
       group them by root cause: one block per cause, most jobs first, and whatever could not be diagnosed.
+  skyloop factorial rebuild <experiment> [--json]
+      F3: run the config's trusted test/build/push commands, then verify the pushed tag's digest in the
+      registry. Exit 1 if the rebuild is not verified (failed step, unknown tag, stale push).
+  skyloop factorial relaunch <experiment> [--authorize-cycles N --budget USD --reason TEXT] [--json]
+      Relaunch only the failed (and kill-switch-cancelled) conditions of the current batch, once F1, F2, F3,
+      F4 and the budget allow it; refusals name the rule. --authorize-cycles raises the F4 limit (with a
+      new budget cap); it is recorded in the manifest and the event log.
   skyloop factorial watch <experiment> [--interval S]
       Poll until every job is terminal (kill switch included). Exit 0 if all succeeded, 1 otherwise.
 
@@ -99,8 +109,43 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
       out.write(values.json ? JSON.stringify(aggregation, null, 2) + '\n' : renderAggregation(aggregation, id));
       return 0;
     }
+    case 'rebuild': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+      const rebuild = await rebuildAndVerify(one(positionals, 'experiment'), ctx);
+      out.write(values.json ? JSON.stringify(rebuild, null, 2) + '\n' : renderRebuild(rebuild));
+      return rebuild.verified ? 0 : 1;
+    }
+    case 'relaunch': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { json: { type: 'boolean' }, 'authorize-cycles': { type: 'string' }, budget: { type: 'string' }, reason: { type: 'string' } },
+      });
+      const id = one(positionals, 'experiment');
+      let authorize;
+      if (values['authorize-cycles'] !== undefined) {
+        const maxCycles = Number(values['authorize-cycles']);
+        const budget = Number(values.budget);
+        if (!Number.isInteger(maxCycles) || maxCycles < 1) throw new UsageError('--authorize-cycles takes a whole number of cycles');
+        if (!(budget > 0)) throw new UsageError('--authorize-cycles needs --budget USD, the new budget cap');
+        authorize = { max_cycles: maxCycles, budget_usd: budget, reason: values.reason ?? 'authorized on the command line' };
+      }
+      const result = await relaunchFailed(id, { authorize }, ctx);
+      if (values.json) {
+        out.write(JSON.stringify(result, null, 2) + '\n');
+      } else {
+        out.write(
+          `${id}: batch ${result.batch} relaunches ${result.conditions.length} condition(s) on ${result.image}, estimated $${result.estimated_cost_usd.toFixed(2)}\n` +
+            result.rules.map((r) => `  ✓ ${r}\n`).join('') +
+            `  launched ${result.launched}, reconciled ${result.reconciled}, failed ${result.failed.length}\n` +
+            result.failed.map((f) => `  ✗ ${f.condition}: ${f.error}\n`).join('') +
+            `  next: skyloop factorial watch ${id}\n`,
+        );
+      }
+      return result.failed.length > 0 ? 1 : 0;
+    }
     default:
-      throw new UsageError(sub === undefined ? 'factorial needs a subcommand: launch, status, watch or diagnose' : `unknown factorial subcommand '${sub}'`);
+      throw new UsageError(sub === undefined ? 'factorial needs a subcommand: launch, status, watch, diagnose, rebuild or relaunch' : `unknown factorial subcommand '${sub}'`);
   }
 }
 
@@ -121,5 +166,14 @@ function renderPoll(r: PollResult): string {
   const s = r.summary;
   const counts = Object.entries(s.counts).map(([status, n]) => `${n} ${status}`).join(', ');
   lines.push(`${time}  ${s.terminal}/${s.total} terminal (${counts}); cost so far $${s.cost_so_far_usd.toFixed(2)}`);
+  return lines.join('\n') + '\n';
+}
+
+function renderRebuild(r: Rebuild): string {
+  const lines = [`rebuild #${r.id} after batch ${r.after_batch}: ${r.verified ? `verified ${r.image} = ${r.digest}` : `NOT verified: ${r.refused_reason}`}`];
+  for (const step of r.steps) lines.push(`  ${step.exit_code === 0 ? '✓' : '✗'} ${step.name}: ${step.command}  (exit ${step.exit_code ?? '-'}, ${step.duration_s} s)`);
+  const failed = r.steps.find((s) => s.exit_code !== 0);
+  if (failed) lines.push(...failed.output_tail.map((l) => `    | ${l}`));
+  lines.push(`  commit ${r.git_commit ?? '-'}${r.git_dirty ? ' (dirty)' : ''}; log: ${r.log_file}`);
   return lines.join('\n') + '\n';
 }

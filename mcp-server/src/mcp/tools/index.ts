@@ -4,6 +4,8 @@ import { registerAggregateFailures } from './aggregate-failures.js';
 import { registerAnalyzeLogs } from './analyze-logs.js';
 import { registerLaunchFactorial } from './launch-factorial.js';
 import { registerQueueStatus } from './queue-status.js';
+import { registerRebuildAndVerifyDigest } from './rebuild-and-verify-digest.js';
+import { registerRelaunchFailed } from './relaunch-failed.js';
 import { registerWaitForChange } from './wait-for-change.js';
 
 export function registerTools(server: McpServer, ctx: FactorialContext): void {
@@ -12,4 +14,6 @@ export function registerTools(server: McpServer, ctx: FactorialContext): void {
   registerWaitForChange(server, ctx);
   registerAnalyzeLogs(server, ctx);
   registerAggregateFailures(server, ctx);
+  registerRebuildAndVerifyDigest(server, ctx);
+  registerRelaunchFailed(server, ctx);
 }

@@ -1,4 +1,4 @@
-// `sky-sim sim advance|reset|now`: the simulator's own admin commands (not SkyPilot's).
+// `sky-sim sim advance|reset|now|registry|push`: the simulator's own admin commands (not SkyPilot's).
 
 import { SimConfigError } from '../errors.js';
 import { stdout } from '../output.js';
@@ -26,5 +26,9 @@ export async function simAdmin(argv: string[]): Promise<number> {
     await stdout.line(`${now} ${new Date(now * 1000).toISOString()}`);
     return 0;
   }
-  throw new SimConfigError('usage: sky-sim sim advance <seconds> | sim reset | sim now');
+  if (sub === 'registry') return (await import('../registry/registry-commands.js')).serveRegistry(argv.slice(1));
+  if (sub === 'push') return (await import('../registry/registry-commands.js')).pushToRegistry(argv.slice(1));
+  throw new SimConfigError(
+    'usage: sky-sim sim advance <seconds> | sim reset | sim now | sim registry [--port N] | sim push <127.0.0.1:port/repo:tag> [--label K=V]...',
+  );
 }
