@@ -72,6 +72,8 @@ export async function relaunchFailed(
         return { events: [{ type: 'cycle_authorization', ...auth }], result: m };
       });
     }
+    const f1 = checkWaitForTerminal(manifest);
+    if (!f1.allowed) throw new RuleRefusal(f1.rule, f1.reason, f1.details);
     const conditions = relaunchCandidates(manifest);
     if (conditions.length === 0) throw new RuleRefusal('NOTHING TO RELAUNCH', `batch ${currentBatch(manifest)} has no failed or kill-switch-cancelled conditions`);
     const git = await gitState(dirname(files.configPath));
@@ -79,7 +81,7 @@ export async function relaunchFailed(
     const estimate = estimateLaunchCost(conditions.length, files.cfg, manifest.nodes_per_job);
     const f3 = checkRebuildBeforeRelaunch(manifest, source);
     const verdicts: RuleVerdict[] = [
-      checkWaitForTerminal(manifest),
+      f1,
       checkAggregated(manifest),
       f3,
       checkMaxRelaunchCycles(manifest),

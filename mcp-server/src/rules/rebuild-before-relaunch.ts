@@ -11,8 +11,11 @@ export interface SourceState {
   config_sha256: string;
 }
 
-/** Causes that an identical relaunch can get past (a preemption, a stock-out, a flaky service). */
-const RETRYABLE = new Set(['transient', 'auto']);
+/**
+ * Causes an identical relaunch can get past (a flaky service, a network blip). `auto` fixes are applied
+ * by the single-job loop to a copy of the task; a factorial relaunch applies none, so they need a change.
+ */
+const RETRYABLE = new Set(['transient']);
 
 export function checkRebuildBeforeRelaunch(m: Manifest, now: SourceState): RuleVerdict & { image?: string } {
   const batch = m.batches.at(-1);
