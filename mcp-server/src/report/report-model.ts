@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { RootCause } from '../diagnosis/aggregation-schema.js';
 import { normalizeEvidence } from '../diagnosis/fingerprint.js';
+import { redact } from '../diagnosis/redact.js';
 import {
   costSoFar,
   currentAttempt,
@@ -74,6 +75,8 @@ export interface RemainingFailure {
   description: string;
   fixability: string | null;
   pattern: string | null;
+  /** The earliest aggregation that saw this fingerprint, when it is not the newest one. */
+  first_seen: { batch: number; pattern: string } | null;
   shared_levels: Record<string, Level>;
   fix_strategy: string | null;
   affected_files: string[];
@@ -152,7 +155,13 @@ export function attemptOutcome(a: Attempt): Outcome {
   return 'running';
 }
 
+/** The fingerprint is redacted too: it is recorded with issues and embedded in their bodies. */
 export function failureKey(a: Attempt): FailureKey {
+  const key = rawFailureKey(a);
+  return { ...key, fingerprint: redact(key.fingerprint) };
+}
+
+function rawFailureKey(a: Attempt): FailureKey {
   if (a.launch_state === 'launch_failed') {
     return { fingerprint: `${LAUNCH_FAILED}:${normalizeEvidence(a.launch_error ?? '')}`, root_cause_id: LAUNCH_FAILED, fixability: null, evidence: a.launch_error };
   }
@@ -182,7 +191,7 @@ function killSwitchFailure(m: Manifest, condition: string, batch: number): Failu
   if (!firing) return null;
   const category = firing.fingerprint.split(':')[0] ?? 'UNKNOWN';
   const cause = rootCauseOf(m, condition, batch);
-  return { fingerprint: firing.fingerprint, root_cause_id: category, fixability: cause?.fixability ?? null, evidence: cause?.evidence ?? null };
+  return { fingerprint: redact(firing.fingerprint), root_cause_id: category, fixability: cause?.fixability ?? null, evidence: cause?.evidence ?? null };
 }
 
 function failedEver(a: Attempt): boolean {
@@ -259,7 +268,7 @@ function causeOutcomes(m: Manifest): CauseOutcome[] {
   return out;
 }
 
-function remainingFailures(m: Manifest, reports: ConditionReport[], state: CycleState): RemainingFailure[] {
+function remainingFailures(m: Manifest, reports: Omit<ConditionReport, 'disposition'>[], state: CycleState): RemainingFailure[] {
   const groups = new Map<string, RemainingFailure>();
   for (const r of reports) {
     const isFailed = r.outcome === 'failed';
@@ -275,6 +284,7 @@ function remainingFailures(m: Manifest, reports: ConditionReport[], state: Cycle
         description: cause?.description ?? r.failure.root_cause_id,
         fixability: r.failure.fixability ?? cause?.fixability ?? null,
         pattern: cause?.pattern ?? null,
+        first_seen: null,
         shared_levels: cause?.shared_levels ?? {},
         fix_strategy: cause?.fix_strategy ?? null,
         affected_files: cause?.affected_files ?? [],
@@ -300,6 +310,10 @@ function remainingFailures(m: Manifest, reports: ConditionReport[], state: Cycle
       [...g.failed, ...g.cancelled].flatMap((c) => m.jobs.find((j) => j.condition === c)?.attempts.filter(failedEver).map((a) => a.batch) ?? []),
     );
     g.fixes = m.rebuilds.filter((rb) => failedIn.has(rb.after_batch));
+    const first = m.aggregations
+      .flatMap((agg) => agg.root_causes.filter((r) => r.fingerprints.some((f) => redact(f) === g.fingerprint)).map((r) => ({ batch: agg.batch, pattern: r.pattern })))
+      .sort((a, b) => a.batch - b.batch)[0];
+    if (first && first.pattern !== g.pattern) g.first_seen = first;
     if (g.failed.length === 0) {
       g.why = `cancelled by the kill switch because of ${g.root_cause_id} and not relaunched since`;
     } else if (g.fixability === 'unrecoverable') {
@@ -343,6 +357,14 @@ function recommendations(m: Manifest, model: Omit<ReportModel, 'recommendations'
       rec('fix_upstream', `Fix the upstream dependency behind ${g.root_cause_id} (${g.description}) before any relaunch; no change to the training code will fix it.${fix}`);
     } else if (g.root_cause_id === 'UNKNOWN' || g.root_cause_id === 'UNDIAGNOSED') {
       rec('investigate', `${g.failed.length} failure(s) no pattern explains (${g.root_cause_id}): read their logs and file what you find.`);
+      continue;
+    } else if (g.root_cause_id === LAUNCH_FAILED) {
+      rec(
+        s.exhausted ? 'authorize_cycles' : 'fix_and_relaunch',
+        `${g.failed.length} condition(s) never got past \`sky jobs launch\`: check the launch error (API server, credentials, quota), then ` +
+          (s.exhausted ? 'authorize one more cycle with a budget cap to launch them.' : `relaunch them in cycle ${s.current + 1} of ${s.limit}.`),
+      );
+      continue;
     } else if (g.fixability === 'unrecoverable' || (s.exhausted && factorSpecific)) {
       const where = factorSpecific
         ? `conditions with ${levelsText(g.shared_levels)} keep failing with ${g.root_cause_id}: exclude that combination from the grid (exclude: [${JSON.stringify(g.shared_levels)}]) or change what it needs`
@@ -426,7 +448,7 @@ export function buildReportModel(m: Manifest): ReportModel {
     };
   });
   const state = cycleState(m);
-  const remaining = remainingFailures(m, base as ConditionReport[], state);
+  const remaining = remainingFailures(m, base, state);
   const groups = new Map(remaining.map((g) => [g.fingerprint, g]));
   const conditions = base.map((r) => ({ ...r, disposition: disposition(r, groups, m.issues) }));
   const totals = { conditions: conditions.length, succeeded: 0, failed: 0, cancelled: 0, not_launched: 0, running: 0 };

@@ -1,0 +1,76 @@
+// The end of an experiment: file what stays broken as issues (recorded in the manifest, with `issue`
+// events), then write the run JSONL and the Markdown report, and log a `report` event. Idempotent: a second
+// call files nothing new and rewrites the same two files.
+import type { EventPayload } from '../factorial/events.js';
+import type { FactorialContext } from '../factorial/factorial-context.js';
+import type { FiledIssue } from '../factorial/manifest.js';
+import { ExperimentStore } from '../store/experiment-store.js';
+import { fileIssues, type FilingResult } from './issue-filing.js';
+import { writeMarkdownReport } from './markdown-report.js';
+import { buildReportModel } from './report-model.js';
+import { buildSummary, writeRunJsonl, type RunSummary } from './run-jsonl.js';
+
+export interface GenerateReportOptions {
+  /** File issues for the failures that stay broken (default true). */
+  fileIssues?: boolean;
+  /** The gh executable (default `gh` on PATH). */
+  gh?: string;
+}
+
+export interface ReportResult {
+  jsonl_path: string;
+  markdown_path: string;
+  /** The issues covering the failures that remain: filed now, or already recorded by an earlier report. */
+  issues: FiledIssue[];
+  /** Why an issue went to a draft instead of GitHub, when it did. */
+  notes: string[];
+  summary: RunSummary;
+}
+
+const sameIssue = (a: FiledIssue, b: FiledIssue) =>
+  a.fingerprint === b.fingerprint && a.action === b.action && a.url === b.url && a.draft_path === b.draft_path &&
+  a.conditions.length === b.conditions.length && a.conditions.every((c) => b.conditions.includes(c));
+
+export async function generateReport(
+  experimentId: string,
+  ctx: Pick<FactorialContext, 'outputsDir' | 'now'>,
+  options: GenerateReportOptions = {},
+): Promise<ReportResult> {
+  const store = new ExperimentStore(ctx.outputsDir, experimentId);
+  let manifest = store.read();
+  let filings: FilingResult[] = [];
+  if (options.fileIssues !== false) {
+    filings = await fileIssues(buildReportModel(manifest), {
+      outputsDir: ctx.outputsDir,
+      now: ctx.now(),
+      gh: { bin: options.gh ?? 'gh' },
+    });
+    const fresh = filings.filter((f) => f.recorded_now).map((f) => f.issue);
+    if (fresh.length > 0) {
+      manifest = await store.update((m) => {
+        const events: EventPayload[] = [];
+        for (const issue of fresh) {
+          // Another report may have recorded the same filing meanwhile.
+          if (m.issues.some((i) => sameIssue(i, issue))) continue;
+          m.issues.push(issue);
+          const { action, root_cause_id, fingerprint, url, draft_path } = issue;
+          events.push({ type: 'issue', action, root_cause_id, fingerprint, url, draft_path });
+        }
+        return { events, result: m };
+      });
+    }
+  }
+  const now = ctx.now();
+  const model = buildReportModel(manifest);
+  const jsonl_path = await writeRunJsonl(ctx.outputsDir, model, now);
+  const markdown_path = await writeMarkdownReport(ctx.outputsDir, model, now);
+  const issues = filings.map((f) => f.issue);
+  await store.appendEvents([{ type: 'report', jsonl_path, markdown_path, issues: issues.length }]);
+  return {
+    jsonl_path,
+    markdown_path,
+    issues,
+    notes: filings.map((f) => f.note).filter((n): n is string => n !== null),
+    summary: buildSummary(model, now),
+  };
+}
