@@ -81,7 +81,7 @@ describe('rebuild and relaunch', () => {
       expect(queue.jobs.filter((j) => j.job_name.endsWith('-b1')).map((j) => j.job_name).sort()).toEqual(['seg-oom.fold-0-b1', 'seg-oom.fold-1-b1', 'seg-oom.fold-2-b1']);
 
       await w.runBatch();
-      let m = w.manifest();
+      const m = w.manifest();
       expect(m.current_cycle).toBe(1);
       expect(m.jobs.every((j) => j.status === 'SUCCEEDED')).toBe(true);
       const oom = m.jobs.find((j) => j.condition === 'oom/fold-0')!;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { relaunchWorld } from '../helpers/relaunch-world.js';
 
-const text = (r: { content: unknown }) => JSON.stringify(r.content);
+const text = (r: { [k: string]: unknown }) => JSON.stringify(r.content);
 
 describe('relaunch refusals (CLI and MCP)', () => {
   it('F1, F2, F3 and the budget each refuse with their reason; nothing is launched', async () => {
