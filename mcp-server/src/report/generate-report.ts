@@ -1,10 +1,12 @@
 // The end of an experiment: file what stays broken as issues (recorded in the manifest, with `issue`
 // events), then write the run JSONL and the Markdown report, and log a `report` event. Idempotent: a second
-// call files nothing new and rewrites the same two files.
+// call files nothing new and rewrites the same two files; concurrent calls run one after the other, so the
+// second sees the issues the first recorded.
 import type { EventPayload } from '../factorial/events.js';
 import type { FactorialContext } from '../factorial/factorial-context.js';
 import type { FiledIssue } from '../factorial/manifest.js';
 import { ExperimentStore } from '../store/experiment-store.js';
+import { withFileLock } from '../store/file-lock.js';
 import { fileIssues, type FilingResult } from './issue-filing.js';
 import { writeMarkdownReport } from './markdown-report.js';
 import { buildReportModel } from './report-model.js';
@@ -37,6 +39,14 @@ export async function generateReport(
   options: GenerateReportOptions = {},
 ): Promise<ReportResult> {
   const store = new ExperimentStore(ctx.outputsDir, experimentId);
+  store.read(); // a missing experiment fails here, before any lock file is made
+  return withFileLock(`${store.manifestPath}.report`, () => report(store, ctx, options), REPORT_LOCK_TIMEOUT_MS);
+}
+
+/** gh calls have their own timeouts (15 s + 60 s each); a report waits this long for another to finish. */
+const REPORT_LOCK_TIMEOUT_MS = 10 * 60_000;
+
+async function report(store: ExperimentStore, ctx: Pick<FactorialContext, 'outputsDir' | 'now'>, options: GenerateReportOptions): Promise<ReportResult> {
   let manifest = store.read();
   let filings: FilingResult[] = [];
   if (options.fileIssues !== false) {

@@ -196,11 +196,16 @@ export async function fileIssues(model: ReportModel, options: FileIssuesOptions)
   const m = model.manifest;
   const groups = model.remaining.filter((g) => g.fileable);
   if (groups.length === 0) return [];
-  const useGh = options.gh !== false && (await ghAvailable(options.gh));
+  const issues = groups.map((g) => buildIssueText(model, g));
+  const knownFor = (issue: IssueText) =>
+    [...m.issues].reverse().find((i) => i.fingerprint === issue.fingerprint && issue.conditions.every((c) => i.conditions.includes(c)));
+  // gh is asked only when something is left to file: a repeated report makes no call at all.
+  const pending = issues.some((i) => knownFor(i)?.action !== 'created' && knownFor(i)?.action !== 'commented');
+  const useGh = pending && options.gh !== false && (await ghAvailable(options.gh));
   const results: FilingResult[] = [];
-  for (const g of groups) {
-    const issue = buildIssueText(model, g);
-    const known = [...m.issues].reverse().find((i) => i.fingerprint === g.fingerprint && issue.conditions.every((c) => i.conditions.includes(c)));
+  for (const [n, g] of groups.entries()) {
+    const issue = issues[n]!;
+    const known = knownFor(issue);
     if (known && (known.action !== 'draft' || !useGh)) {
       if (known.action === 'draft' && known.draft_path) await writeDraft(known.draft_path, issue);
       results.push({ issue: known, recorded_now: false, note: null });

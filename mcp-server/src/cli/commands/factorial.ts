@@ -4,6 +4,7 @@ import { diagnoseExperiment } from '../../factorial/diagnose-experiment.js';
 import { rebuildAndVerify } from '../../factorial/rebuild-and-verify.js';
 import { relaunchFailed } from '../../factorial/relaunch-failed.js';
 import type { Rebuild } from '../../factorial/manifest.js';
+import { generateReport } from '../../report/generate-report.js';
 import { experimentStatus } from '../../factorial/experiment-status.js';
 import { defaultContext } from '../../factorial/factorial-context.js';
 import { launchFactorial } from '../../factorial/launch-factorial.js';
@@ -30,6 +31,9 @@ export const factorialHelp = `Usage:
       Relaunch only the failed (and kill-switch-cancelled) conditions of the current batch, once F1, F2, F3,
       F4 and the budget allow it; refusals name the rule. --authorize-cycles raises the F4 limit (with a
       new budget cap); it is recorded in the manifest and the event log.
+  skyloop factorial report <experiment> [--json] [--no-issues]
+      Write outputs/factorial_run_<experiment>.jsonl and outputs/factorial_report_<experiment>.md, and file
+      what stays broken as issues (gh when logged in, else drafts under outputs/issues/).
   skyloop factorial watch <experiment> [--interval S]
       Poll until every job is terminal (kill switch included). Exit 0 if all succeeded, 1 otherwise.
 
@@ -144,8 +148,20 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
       }
       return result.failed.length > 0 ? 1 : 0;
     }
+    case 'report': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'no-issues': { type: 'boolean' } } });
+      const report = await generateReport(one(positionals, 'experiment'), ctx, { fileIssues: !values['no-issues'] });
+      if (values.json) {
+        out.write(JSON.stringify(report, null, 2) + '\n');
+      } else {
+        out.write(`report: ${report.markdown_path}\nrun records: ${report.jsonl_path}\n`);
+        for (const i of report.issues) out.write(`issue (${i.action}) ${i.root_cause_id}: ${i.url ?? i.draft_path}\n`);
+        for (const n of report.notes) out.write(`note: ${n}\n`);
+      }
+      return 0;
+    }
     default:
-      throw new UsageError(sub === undefined ? 'factorial needs a subcommand: launch, status, watch, diagnose, rebuild or relaunch' : `unknown factorial subcommand '${sub}'`);
+      throw new UsageError(sub === undefined ? 'factorial needs a subcommand: launch, status, watch, diagnose, rebuild, relaunch or report' : `unknown factorial subcommand '${sub}'`);
   }
 }
 

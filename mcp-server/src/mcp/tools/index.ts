@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { registerAggregateFailures } from './aggregate-failures.js';
 import { registerAnalyzeLogs } from './analyze-logs.js';
+import { registerGenerateReport } from './generate-report.js';
 import { registerLaunchFactorial } from './launch-factorial.js';
 import { registerQueueStatus } from './queue-status.js';
 import { registerRebuildAndVerifyDigest } from './rebuild-and-verify-digest.js';
@@ -16,4 +17,5 @@ export function registerTools(server: McpServer, ctx: FactorialContext): void {
   registerAggregateFailures(server, ctx);
   registerRebuildAndVerifyDigest(server, ctx);
   registerRelaunchFailed(server, ctx);
+  registerGenerateReport(server, ctx);
 }
