@@ -124,13 +124,17 @@ describe('rebuild and relaunch', () => {
       expect(poor.isError).toBe(true);
       expect(JSON.stringify(poor.content)).toMatch(/BUDGET: the relaunch is estimated at \$6\.00 but only \$[0-9.]+ of the \$5\.00 budget is left/);
 
+      const poorCli = await w.skyloop(['factorial', 'relaunch', 'seg', '--authorize-cycles', '3', '--budget', '6']);
+      expect(poorCli.exitCode).toBe(1);
+      expect(poorCli.stderr).toMatch(/BUDGET: the relaunch is estimated at \$6\.00 but only \$[0-9.]+ of the \$6\.00 budget is left/);
+
       const ok = await w.skyloop(['factorial', 'relaunch', 'seg', '--authorize-cycles', '3', '--budget', '60', '--reason', 'user approved a third cycle up to $60', '--json']);
       expect(ok.exitCode).toBe(0);
       expect(JSON.parse(ok.stdout)).toMatchObject({ batch: 3, launched: 3 });
       const m = w.manifest();
-      expect(m.cycle_authorizations.map((a) => [a.max_cycles, a.budget_usd])).toEqual([[3, 5], [3, 60]]);
+      expect(m.cycle_authorizations.map((a) => [a.max_cycles, a.budget_usd])).toEqual([[3, 5], [3, 6], [3, 60]]);
       expect(m.budget_usd).toBe(60);
-      expect(w.events().filter((e) => e.type === 'cycle_authorization')).toHaveLength(2);
+      expect(w.events().filter((e) => e.type === 'cycle_authorization')).toHaveLength(3);
       expect(m.jobs.find((j) => j.condition === 'oom/fold-1')!.attempts.map((a) => a.batch)).toEqual([0, 1, 2, 3]);
     } finally {
       await mcp.close();
