@@ -37,6 +37,9 @@ export interface MatchInput {
   name: string;
   envs: Record<string, string>;
   image: string | undefined; // as given, e.g. docker:repo@sha256:…
+  /** Where the job was placed, `cloud/region` in lower case, e.g. `aws/us-east-1`. */
+  infra: string;
+  spot: boolean;
 }
 
 export function findRule(scenario: Scenario, job: MatchInput): { rule: Rule; index: number } | undefined {
@@ -52,6 +55,8 @@ export function findRule(scenario: Scenario, job: MatchInput): { rule: Rule; ind
       const bare = job.image.replace(/^docker:/, '');
       if (!globMatch(m.image, bare) && !globMatch(m.image, job.image)) continue;
     }
+    if (m?.infra !== undefined && !globMatch(m.infra, job.infra)) continue;
+    if (m?.spot !== undefined && m.spot !== job.spot) continue;
     return { rule, index };
   }
   return undefined;

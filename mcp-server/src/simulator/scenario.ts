@@ -55,6 +55,8 @@ const ruleSchema = z
         name: z.string().optional(),
         env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
         image: z.string().optional(),
+        infra: z.string().optional().describe('glob on cloud/region, e.g. "aws/us-east-*"'),
+        spot: z.boolean().optional(),
       })
       .strict()
       .optional(),

@@ -310,7 +310,7 @@ export async function jobsLaunch(argv: string[], p: Profile): Promise<number> {
     let t0: number | undefined = now;
     let failed: { status: string; at: number; fr?: string } | undefined;
     for (const r of resolved) {
-      const match = findRule(scenario, { name: jobName, envs: r.spec.envs, image: r.spec.image });
+      const match = findRule(scenario, { name: jobName, envs: r.spec.envs, image: r.spec.image, infra: `${r.spec.cloud}/${r.spec.region}`.toLowerCase(), spot: r.spot });
       if (failed) {
         const rec: TaskRecord = {
           name: r.spec.name,
