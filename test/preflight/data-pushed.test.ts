@@ -49,6 +49,7 @@ describe('data_pushed', () => {
     expect(noDvc.status).toBe('skipped');
     expect(noDvc.detail).toContain('dvc is not installed');
     expect(noDvc.detail).toContain("pipx install 'dvc[s3]'");
+    expect(noDvc.fix_hint).toContain("pipx install 'dvc[s3]'");
   });
 
   it('refuses a remote name that looks like a flag', async () => {

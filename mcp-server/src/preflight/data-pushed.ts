@@ -63,7 +63,7 @@ export async function checkDataPushed(input: DataPushedInput, deps: DataPushedDe
   });
   const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' && result.exitCode === undefined) {
-    return clock.skipped(`dvc is not installed (cannot run \`${bin}\`); ${DVC_INSTALL_HINT}`);
+    return clock.skipped(`dvc is not installed (cannot run \`${bin}\`); ${DVC_INSTALL_HINT}`, DVC_INSTALL_HINT);
   }
   const all = String(result.all ?? '');
   if (result.exitCode !== 0) {

@@ -130,6 +130,6 @@ export async function checkGpuAvailability(input: GpuAvailabilityInput, deps: Gp
     hourly_spot_price: spot?.hourly_spot_price ?? null,
     cheapest: onDemand,
     cheapest_spot: spot,
-    offers: offers.slice(0, 20),
+    offers: offers.slice(0, 10),
   });
 }
