@@ -9,6 +9,10 @@ import { readYamlFile } from '../util/yaml-file.js';
 export const FIXABILITY = ['auto', 'config', 'code', 'unrecoverable', 'transient'] as const;
 export type Fixability = (typeof FIXABILITY)[number];
 
+/** Fixes the single-job loop may apply by itself, to a copy of the task (never to the user's files). */
+export const AUTO_FIXES = ['rotate_region', 'raise_disk_size', 'halve_batch_size', 'switch_to_on_demand'] as const;
+export type AutoFix = (typeof AUTO_FIXES)[number];
+
 const Needle = z.strictObject({
   text: z.string().min(4).describe('Literal substring of one log line (no regex); at least 4 characters'),
   ignore_case: z.boolean().default(false),
@@ -20,6 +24,7 @@ export const CategorySchema = z.strictObject({
   priority: z.number().int().min(0).max(100).describe('Higher wins when several causes appear in one log'),
   fixability: z.enum(FIXABILITY),
   fix_strategy: z.string().min(10),
+  auto_fix: z.enum(AUTO_FIXES).optional().describe('The safe fix the single-job loop applies by itself'),
   affected_files: z.array(z.string()).default([]),
   retry: z.string().min(5).describe('Retry advice: when a retry can help'),
   detect: z.strictObject({

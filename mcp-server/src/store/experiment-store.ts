@@ -1,12 +1,13 @@
 // Where an experiment lives on disk: the manifest (replaced atomically, under an inter-process lock) and
 // the JSONL event log (appended). Killing the process at any instant leaves a manifest that parses and an
 // event log whose lines all parse.
-import { appendFileSync, closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { EVENT_SCHEMA_VERSION, EventSchema, type EventPayload, type ExperimentEvent } from '../factorial/events.js';
 import { ManifestSchema, type Manifest } from '../factorial/manifest.js';
 import { withFileLock } from './file-lock.js';
+import { appendJsonl, readJsonl } from './jsonl-log.js';
 
 export class ExperimentNotFoundError extends Error {
   override readonly name = 'ExperimentNotFoundError';
@@ -89,18 +90,7 @@ export class ExperimentStore {
   }
 
   readEvents(): ExperimentEvent[] {
-    if (!existsSync(this.eventsPath)) return [];
-    const lines = readFileSync(this.eventsPath, 'utf8').split('\n');
-    const events: ExperimentEvent[] = [];
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      try {
-        events.push(EventSchema.parse(JSON.parse(line)));
-      } catch {
-        // A line cut by a crash is repaired on the next append; until then it is not an event.
-      }
-    }
-    return events;
+    return readJsonl(this.eventsPath, EventSchema);
   }
 
   private async writeUnlocked(manifest: Manifest): Promise<void> {
@@ -108,32 +98,11 @@ export class ExperimentStore {
   }
 
   private appendUnlocked(events: EventPayload[], repair = true): void {
-    if (events.length === 0) return;
-    if (repair) this.repairTail();
     const ts = new Date().toISOString();
-    const text = events
-      .map((e) => JSON.stringify({ schema_version: EVENT_SCHEMA_VERSION, ts, experiment_id: this.experimentId, ...e }))
-      .join('\n');
-    // One write call per batch: after a crash a line is either whole or cut at the end (then repaired).
-    appendFileSync(this.eventsPath, text + '\n');
-  }
-
-  /** Drop a last line left unfinished by a crash, so every line of the log parses. */
-  private repairTail(): void {
-    if (!existsSync(this.eventsPath)) return;
-    const fd = openSync(this.eventsPath, 'r+');
-    try {
-      const size = fstatSync(fd).size;
-      if (size === 0) return;
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, size - 1);
-      if (last[0] === 0x0a) return;
-      const chunk = Buffer.alloc(Math.min(size, 1 << 20));
-      readSync(fd, chunk, 0, chunk.length, size - chunk.length);
-      const cut = chunk.lastIndexOf(0x0a);
-      ftruncateSync(fd, cut < 0 ? size - chunk.length : size - chunk.length + cut + 1);
-    } finally {
-      closeSync(fd);
-    }
+    appendJsonl(
+      this.eventsPath,
+      events.map((e) => ({ schema_version: EVENT_SCHEMA_VERSION, ts, experiment_id: this.experimentId, ...e })),
+      { repair },
+    );
   }
 }
