@@ -36,6 +36,17 @@ describe('skyloop-mcp over stdio', () => {
     expect(tools.find((t) => t.name === 'queue_status')?.annotations.readOnlyHint).toBe(true);
     expect(tools.every((t) => t.outputSchema)).toBe(true);
 
+    send({ id: 4, method: 'prompts/list' });
+    const prompts = (await response(4)).result?.prompts as { name: string }[];
+    expect(prompts.map((p) => p.name).sort()).toEqual(['factorial-monitor', 'ralph-loop']);
+    send({ id: 5, method: 'prompts/get', params: { name: 'factorial-monitor', arguments: { config: 'exp.yaml' } } });
+    expect(JSON.stringify((await response(5)).result)).toMatch(/launch_factorial\(config_path=\\"exp\.yaml\\"\)/);
+    send({ id: 6, method: 'resources/templates/list' });
+    const templates = (await response(6)).result?.resourceTemplates as { uriTemplate: string }[];
+    expect(templates.map((t) => t.uriTemplate).sort()).toEqual([
+      'skyloop://experiments/{experiment}/events', 'skyloop://experiments/{experiment}/manifest', 'skyloop://experiments/{experiment}/report',
+    ]);
+
     // A tool error comes back as a result with isError, naming the experiment.
     send({ id: 3, method: 'tools/call', params: { name: 'queue_status', arguments: { experiment: 'nope', refresh: false } } });
     const err = await response(3);
