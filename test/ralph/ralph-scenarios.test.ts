@@ -44,8 +44,10 @@ describe('ralph-loop scenarios (simulator)', () => {
 rules:
   - {match: {env: {BATCH_SIZE: "64"}}, outcome: fail, category: OOM_CUDA, at_minute: 3}
   - {match: {env: {BATCH_SIZE: "32"}}, outcome: fail, category: OOM_CUDA, at_minute: 3}
+  - {outcome: succeed, duration: 20m, tracking_url: "http://mlflow.internal:5000/#/experiments/3/runs/{job_id}"}
 `, TASK);
     const report = await w.run({ batch_size_env: 'BATCH_SIZE' });
+    expect(report.tracking_url).toBe('http://mlflow.internal:5000/#/experiments/3/runs/3');
     expect(report.outcome).toBe('succeeded');
     expect(report.attempts.map((a) => [a.status, a.category, a.fix_applied])).toEqual([
       ['FAILED', 'OOM_CUDA', 'CUDA out of memory: halve BATCH_SIZE 64 → 32'],

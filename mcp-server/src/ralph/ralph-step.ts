@@ -219,7 +219,8 @@ async function watchAttempt(a: Started, state: RalphState, task: TaskBasics, set
   return stop('needs_change', `${category.id} needs a ${category.fixability} change, never applied automatically: ${category.fix_strategy}`);
 }
 
-const TRACKING = /(https?:\/\/\S+\/#\/experiments\/\S+|View run \S+ at: (https?:\/\/\S+))/;
+// MLflow prints both "View run <name> at: <url>" and "View experiment at: <url>"; the run is what we want.
+const TRACKING = /View run \S+ at: (https?:\/\/\S+)|(https?:\/\/\S+\/runs\/\S+)/;
 
 /** The experiment-tracking run URL the job printed (MLflow's "View run … at: <url>"), if any. */
 async function trackingUrl(jobId: number, ctx: RalphContext): Promise<string | null> {
@@ -227,7 +228,7 @@ async function trackingUrl(jobId: number, ctx: RalphContext): Promise<string | n
   try {
     await ctx.sky.logs(jobId, { tail: 0, onLine: (line) => {
       const m = TRACKING.exec(line);
-      if (m) url = m[2] ?? m[1] ?? null;
+      if (m) url = m[1] ?? m[2] ?? null;
     } });
   } catch {
     /* no log: no URL */
