@@ -5,10 +5,10 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestExists, resolveDigest, type RegistryClientOptions } from '../../mcp-server/src/registry/registry-client.js';
-import { RegistryError } from '../../mcp-server/src/registry/registry-errors.js';
 import { OCI_INDEX, OCI_MANIFEST, pushImage, pushManifest, sha256Digest } from '../../mcp-server/src/simulator/registry/oci-push.js';
 import { freePort, hasDockerRegistry, HTPASSWD, INSTALL_HINT, startOciRegistry, type RunningRegistry } from '../helpers/oci-registry.js';
 import { tempDir } from '../helpers/paths.js';
+import { rejection } from '../helpers/registry-error.js';
 
 const available = hasDockerRegistry();
 if (!available) console.warn(`real-registry tests skipped: docker-registry is not installed; ${INSTALL_HINT}`);
@@ -20,14 +20,6 @@ function dockerConfig(config: object = {}): RegistryClientOptions {
   return { env: { ...process.env, DOCKER_CONFIG: dir } };
 }
 
-async function rejection(p: Promise<unknown>): Promise<RegistryError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RegistryError);
-  return e as RegistryError;
-}
 
 describe.skipIf(!available)(`a real registry without auth (docker-registry; ${INSTALL_HINT})`, () => {
   let reg: RunningRegistry;

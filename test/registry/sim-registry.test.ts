@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestExists, resolveDigest } from '../../mcp-server/src/registry/registry-client.js';
-import { RegistryError } from '../../mcp-server/src/registry/registry-errors.js';
 import { OCI_INDEX, OCI_MANIFEST, pushBlob, pushImage, pushManifest, sha256Digest } from '../../mcp-server/src/simulator/registry/oci-push.js';
 import { freePort } from '../helpers/oci-registry.js';
 import { SKY_SIM, tempDir } from '../helpers/paths.js';
+import { rejection } from '../helpers/registry-error.js';
 
 const opts = { configDir: tempDir('docker-config') };
 
@@ -33,14 +33,6 @@ async function startSimRegistry(home: string, args: string[] = []): Promise<{ ch
 const push = (home: string, args: string[]) =>
   execa(SKY_SIM, ['sim', 'push', ...args], { env: { SKYLOOP_SIM_HOME: home, SKYLOOP_SIM_SPEED: '0' }, reject: false, stdin: 'ignore' });
 
-async function rejection(p: Promise<unknown>): Promise<RegistryError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RegistryError);
-  return e as RegistryError;
-}
 
 describe('sky-sim sim registry + sim push', () => {
   const home = tempDir('sim-registry');

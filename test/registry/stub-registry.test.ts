@@ -6,9 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveDigest, type RegistryClientOptions } from '../../mcp-server/src/registry/registry-client.js';
-import { RegistryError } from '../../mcp-server/src/registry/registry-errors.js';
 import { sha256Digest } from '../../mcp-server/src/simulator/registry/oci-push.js';
 import { tempDir } from '../helpers/paths.js';
+import { rejection } from '../helpers/registry-error.js';
 
 const MANIFEST = Buffer.from('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}');
 const DIGEST = sha256Digest(MANIFEST);
@@ -85,14 +85,6 @@ function dockerConfig(config: object = {}): RegistryClientOptions {
   return { configDir: dir };
 }
 
-async function rejection(p: Promise<unknown>): Promise<RegistryError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RegistryError);
-  return e as RegistryError;
-}
 
 describe('the Bearer token challenge', () => {
   it('gets a token from the realm with the config file credentials and retries with it', async () => {
