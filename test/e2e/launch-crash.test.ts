@@ -68,3 +68,25 @@ describe('launch survives kill -9 at any instant', () => {
     expect(killedMidWay).toBeGreaterThan(WORLDS * KILLS_PER_WORLD * 0.6);
   }, 240_000);
 });
+
+describe('an orphaned launch whose pid was never written down', () => {
+  it('is found by its marker, waited for, and adopted instead of launched twice', async () => {
+    const w = factorialWorld();
+    // First run: the API server is down, every launch fails and stays an intent for the next run.
+    const down = await execa(SKYLOOP, ['factorial', 'launch', w.config, '--approve'], { env: { ...w.env, SKYLOOP_SIM_FAULT: 'api-unreachable:launch' }, reject: false });
+    expect(down.exitCode).toBe(1);
+    const jobName = w.manifest().jobs[0]!.attempts[0]!.job_name;
+    // A `sky jobs launch` left behind by a launcher killed right after spawning it: it submits 1.5 s later.
+    const { SKY_SIM } = await import('../helpers/paths.js');
+    const orphan = execa('bash', ['-c', `sleep 1.5; exec "${SKY_SIM}" jobs launch -y -d -n "${jobName}" "${w.dir}/task.yaml"`], {
+      env: { ...w.env, SKYLOOP_LAUNCH_MARKER: `${w.manifestPath}#${jobName}` },
+      stdin: 'ignore',
+    });
+    const rerun = await execa(SKYLOOP, ['factorial', 'launch', w.config, '--approve', '--json'], { env: w.env, reject: false });
+    await orphan;
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ reconciled: 1, launched: 23 });
+    const queue = JSON.parse((await execa(SKYLOOP, ['queue', '--json'], { env: w.env })).stdout) as { jobs: { job_name: string }[] };
+    expect(queue.jobs.filter((j) => j.job_name === jobName)).toHaveLength(1);
+    expect(queue.jobs).toHaveLength(24);
+  });
+});

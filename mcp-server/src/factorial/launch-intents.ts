@@ -2,6 +2,7 @@
 // Intents left by an interrupted run are reconciled with the queue by job name first, so a condition is
 // never launched twice.
 import type { LaunchOptions } from '../sky/sky-cli.js';
+import { canScanProcesses, processesWithEnv } from '../util/process-scan.js';
 import type { ExperimentStore } from '../store/experiment-store.js';
 import type { EventPayload } from './events.js';
 import { factorEnvVar, type ExperimentConfig } from './experiment-config.js';
@@ -26,10 +27,13 @@ export async function launchIntents(store: ExperimentStore, cfg: ExperimentConfi
   let launched = 0;
   await forEachConcurrently(pending, cfg.launch.concurrency, async ({ entry, attempt }) => {
     const ref = { condition: entry.condition, job_name: attempt.job_name, batch: attempt.batch };
+    // Written before the spawn: a kill between spawn and the pid record leaves the marker to find.
+    store.appendEventsNow([{ type: 'launch_started', ...ref, pid: null }]);
     const options: LaunchOptions = {
       name: attempt.job_name,
       env: conditionEnv(cfg, entry.levels),
       imageId: attempt.image ?? manifest.docker_image,
+      marker: launchMarker(store, attempt.job_name),
       onSpawn: (pid) => store.appendEventsNow([{ type: 'launch_started', ...ref, pid: pid ?? null }]),
     };
     try {
@@ -72,11 +76,15 @@ async function reconcileIntents(store: ExperimentStore, ctx: FactorialContext): 
   const manifest = store.read();
   const intents = new Set(manifest.jobs.map(currentAttempt).filter((a) => a?.launch_state === 'intent').map((a) => a!.job_name));
   if (intents.size === 0) return 0;
-  const orphans = store
-    .readEvents()
-    .flatMap((e) => (e.type === 'launch_started' && intents.has(e.job_name) && e.pid !== null ? [e.pid] : []));
+  const started = store.readEvents().filter((e) => e.type === 'launch_started' && intents.has(e.job_name));
+  const pids = started.flatMap((e) => (e.type === 'launch_started' && e.pid !== null ? [e.pid] : []));
+  const markers = new Set([...intents].map((name) => launchMarker(store, name)));
+  const scan = canScanProcesses();
+  const orphansAlive = () => pids.some(isAlive) || (scan && processesWithEnv('SKYLOOP_LAUNCH_MARKER', markers).length > 0);
   const deadline = Date.now() + ctx.orphanWaitMs;
-  while (orphans.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (orphansAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  // Without /proc a launch whose pid was never written cannot be seen: give it the time a launch may take.
+  if (!scan && started.length > pids.length) await new Promise((r) => setTimeout(r, Math.min(ctx.orphanWaitMs, 60_000)));
 
   const { records } = await ctx.sky.queue();
   return store.update((m: Manifest) => {
@@ -92,6 +100,9 @@ async function reconcileIntents(store: ExperimentStore, ctx: FactorialContext): 
     return { events, result: events.length };
   });
 }
+
+/** Identifies one condition's launch of one experiment among the machine's processes. */
+const launchMarker = (store: ExperimentStore, jobName: string) => `${store.manifestPath}#${jobName}`;
 
 function isAlive(pid: number): boolean {
   try {

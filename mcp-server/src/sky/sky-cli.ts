@@ -48,6 +48,11 @@ export interface LaunchOptions {
    * that a re-run can wait for an orphaned launch to finish instead of launching the job twice.
    */
   onSpawn?: (pid: number | undefined) => void;
+  /**
+   * Set as SKYLOOP_LAUNCH_MARKER in the environment of the `sky` process (not of the job), so that a
+   * re-run can find this launch among the machine's processes even if its pid was never written down.
+   */
+  marker?: string;
 }
 
 export interface QueueResult {
@@ -163,7 +168,7 @@ export class SkyCli {
     if (options.diskSize !== undefined) args.push('--disk-size', String(positiveInt('disk size', options.diskSize)));
     args.push(taskYaml);
 
-    const result = await this.run(args, this.launchTimeoutMs, options.onSpawn);
+    const result = await this.run(args, this.launchTimeoutMs, options.onSpawn, options.marker);
     const ids = parseLaunchJobIds(stripAll(result.stdout));
     if (ids.length === 0) {
       throw new SkyError(
@@ -275,8 +280,10 @@ export class SkyCli {
     } satisfies ExecaOptions;
   }
 
-  private async run(args: string[], timeout: number, onSpawn?: (pid: number | undefined) => void) {
-    const subprocess = execa(this.bin, args, { ...this.execOptions(timeout), all: true });
+  private async run(args: string[], timeout: number, onSpawn?: (pid: number | undefined) => void, marker?: string) {
+    const options = this.execOptions(timeout);
+    const env = marker === undefined ? options.env : { ...options.env, SKYLOOP_LAUNCH_MARKER: marker };
+    const subprocess = execa(this.bin, args, { ...options, env, all: true });
     onSpawn?.(subprocess.pid);
     const result = await subprocess;
     const command = result.escapedCommand;
