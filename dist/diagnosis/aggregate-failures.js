@@ -1,0 +1,91 @@
+import { currentAttempt, currentBatch, isFailedEntry, LAUNCH_FAILED } from '../factorial/manifest.js';
+const CONFIDENCE_ORDER = ['low', 'medium', 'high'];
+/** Factors whose levels are data splits: a cause shared by one of their levels is in the data. */
+const DATA_FACTORS = /^(fold|split|seed|shard|dataset|data)s?$/;
+function sharedLevels(entries) {
+    const [first, ...rest] = entries;
+    if (!first)
+        return {};
+    return Object.fromEntries(Object.entries(first.levels).filter(([f, l]) => rest.every((e) => e.levels[f] === l)));
+}
+function describePattern(shared, affected, batchSize) {
+    if (affected === batchSize)
+        return 'infrastructure (every condition of the batch)';
+    const factors = Object.keys(shared);
+    if (factors.length === 0)
+        return 'scattered (no factor level in common)';
+    const levels = Object.entries(shared).map(([f, l]) => `${f}=${l}`).join(', ');
+    if (factors.every((f) => DATA_FACTORS.test(f)))
+        return `data-specific (${levels})`;
+    return `${factors.filter((f) => !DATA_FACTORS.test(f)).join('+')}-specific (${levels})`;
+}
+export function aggregateFailures(manifest, categories, now) {
+    const batch = currentBatch(manifest);
+    const inBatch = manifest.jobs.filter((j) => currentAttempt(j)?.batch === batch);
+    const groups = new Map();
+    const undiagnosed = [];
+    for (const entry of inBatch) {
+        if (!isFailedEntry(entry))
+            continue;
+        const a = currentAttempt(entry);
+        if (entry.status === LAUNCH_FAILED) {
+            undiagnosed.push({ condition: entry.condition, job_id: null, status: LAUNCH_FAILED, reason: `sky jobs launch failed: ${a.launch_error ?? 'unknown error'}` });
+        }
+        else if (!a.failure || a.failure.category === 'UNKNOWN') {
+            undiagnosed.push({ condition: entry.condition, job_id: a.job_id, status: entry.status, reason: a.failure?.line ?? a.failure_reason ?? 'no log evidence' });
+        }
+        else {
+            groups.set(a.failure.category, [...(groups.get(a.failure.category) ?? []), entry]);
+        }
+    }
+    const cancelledBy = new Map();
+    for (const k of manifest.kill_switch.filter((k) => k.batch === batch)) {
+        const category = k.fingerprint.split(':')[0];
+        cancelledBy.set(category, [...(cancelledBy.get(category) ?? []), ...k.cancelled]);
+    }
+    const root_causes = [...groups.entries()].map(([id, entries]) => {
+        const attempts = entries.map((e) => currentAttempt(e));
+        const info = categories(id);
+        const shared = sharedLevels(entries);
+        const confidence = CONFIDENCE_ORDER[Math.min(...attempts.map((a) => CONFIDENCE_ORDER.indexOf(a.failure.confidence)))] ?? 'low';
+        return {
+            root_cause_id: id,
+            description: info?.description ?? id,
+            affected_jobs: attempts.map((a) => a.job_id),
+            conditions: entries.map((e) => e.condition),
+            cancelled_by_kill_switch: cancelledBy.get(id) ?? [],
+            fix_strategy: info?.fix_strategy ?? 'no fix strategy known',
+            affected_files: info?.affected_files ?? [],
+            confidence,
+            fixability: attempts[0].failure.fixability,
+            pattern: describePattern(shared, entries.length, inBatch.length),
+            shared_levels: shared,
+            fingerprints: [...new Set(attempts.map((a) => a.failure.fingerprint))],
+            evidence: attempts.find((a) => a.failure?.line)?.failure?.line ?? null,
+        };
+    });
+    root_causes.sort((a, b) => b.affected_jobs.length - a.affected_jobs.length || a.root_cause_id.localeCompare(b.root_cause_id));
+    const failed = root_causes.reduce((n, r) => n + r.conditions.length, 0) + undiagnosed.length;
+    return { batch, created_at: now.toISOString(), failed, root_causes, undiagnosed };
+}
+/** The human report: one block per cause, most jobs first, then what could not be diagnosed. */
+export function renderAggregation(agg, experimentId) {
+    const out = [`${experimentId}  batch ${agg.batch}: ${agg.failed} failed, ${agg.root_causes.length} root cause(s)` + (agg.undiagnosed.length ? `, ${agg.undiagnosed.length} undiagnosed` : ''), ''];
+    for (const r of agg.root_causes) {
+        out.push(`${r.root_cause_id}  ${r.conditions.length} job(s)  ${r.pattern}  confidence ${r.confidence}, ${r.fixability}`, `  ${r.description}`, `  jobs: ${r.affected_jobs.join(', ')}`, `  conditions: ${r.conditions.join(', ')}`);
+        if (r.cancelled_by_kill_switch.length)
+            out.push(`  cancelled by the kill switch: ${r.cancelled_by_kill_switch.join(', ')}`);
+        if (r.evidence)
+            out.push(`  evidence: ${r.evidence}`);
+        out.push(`  fix: ${r.fix_strategy}`);
+        if (r.affected_files.length)
+            out.push(`  files: ${r.affected_files.join(', ')}`);
+        out.push('');
+    }
+    if (agg.undiagnosed.length) {
+        out.push('Not diagnosed (look at these yourself):');
+        for (const u of agg.undiagnosed)
+            out.push(`  ${u.condition}  job ${u.job_id ?? '-'}  ${u.status}: ${u.reason}`);
+    }
+    return out.join('\n').trimEnd() + '\n';
+}

@@ -1,0 +1,348 @@
+import { cleanLine } from '../sky/sky-output-text.js';
+import { fingerprintOf, stripRayPrefix } from './fingerprint.js';
+import { redact } from './redact.js';
+/** Matches in the last LIVE_TAIL_LINES lines are live; earlier ones may have been recovered from. */
+const LIVE_TAIL_LINES = 300;
+const CONTEXT_LINES = 3;
+const MAX_LINE_CHARS = 4_000;
+const RECENT_MATCHES = 16;
+/** Bytes kept back at the end of a chunk so that a match's following lines are in the same chunk. */
+const LOOKAHEAD_BYTES = 64 * 1024;
+const CHUNK_BYTES = 4 << 20;
+/**
+ * Multi-string search over raw bytes (Wu–Manber): a shift table over 2-byte blocks of every needle's first
+ * WINDOW bytes lets the scan skip up to WINDOW-1 bytes at a time, so its cost barely grows with the number
+ * of needles. Needles shorter than WINDOW are found with native indexOf passes. Matching is ASCII
+ * case-folded here; the exact rule (case, `unless`) is applied to each candidate line afterwards.
+ * The log is never decoded as a whole.
+ */
+class NeedleScanner {
+    shift = new Uint8Array(1 << 16).fill(WINDOW - 1);
+    byPrefix = new Map();
+    short = [];
+    constructor(library) {
+        for (const category of library.categories) {
+            for (const n of category.detect.any) {
+                const bytes = Buffer.from(n.text);
+                if (bytes.length < WINDOW) {
+                    this.short.push(...(n.ignore_case ? caseVariants(n.text) : [bytes]));
+                    continue;
+                }
+                const prefix = window4(bytes, 0);
+                this.byPrefix.set(prefix, [...(this.byPrefix.get(prefix) ?? []), { category, bytes }]);
+                for (let j = 1; j < WINDOW; j++) {
+                    const block = (FOLD[bytes[j - 1]] << 8) | FOLD[bytes[j]];
+                    this.shift[block] = Math.min(this.shift[block], WINDOW - 1 - j);
+                }
+            }
+        }
+    }
+    /**
+     * Calls `onLine(lineStart, lineIndex)` once, in order, for every line of `buf` that contains a needle
+     * (lineIndex counts from 0 in `buf`), and returns the number of lines in `buf`.
+     */
+    scan(buf, onLine) {
+        const starts = [];
+        const shift = this.shift;
+        for (let i = WINDOW - 1; i < buf.length;) {
+            const skip = shift[(FOLD[buf[i - 1]] << 8) | FOLD[buf[i]]];
+            if (skip > 0) {
+                i += skip;
+                continue;
+            }
+            const start = i - WINDOW + 1;
+            if (this.verify(buf, start)) {
+                starts.push(start);
+                const end = buf.indexOf(NEWLINE, i);
+                if (end < 0)
+                    break;
+                i = end + WINDOW; // the next window starts at the next line
+            }
+            else {
+                i++;
+            }
+        }
+        for (const needle of this.short) {
+            for (let at = buf.indexOf(needle); at >= 0; at = buf.indexOf(needle, at + 1))
+                starts.push(at);
+        }
+        if (this.short.length > 0)
+            starts.sort((a, b) => a - b);
+        // Line numbers: newlines counted natively between candidates, one pass in all.
+        let line = 0;
+        let cursor = 0;
+        let lastLine = -1;
+        for (const at of starts) {
+            for (let nl = buf.indexOf(NEWLINE, cursor); nl >= 0 && nl < at; nl = buf.indexOf(NEWLINE, cursor)) {
+                line++;
+                cursor = nl + 1;
+            }
+            if (line !== lastLine) {
+                onLine(cursor, line);
+                lastLine = line;
+            }
+        }
+        for (let nl = buf.indexOf(NEWLINE, cursor); nl >= 0; nl = buf.indexOf(NEWLINE, cursor)) {
+            line++;
+            cursor = nl + 1;
+        }
+        return line;
+    }
+    verify(buf, start) {
+        if (start + 4 > buf.length)
+            return false;
+        for (const n of this.byPrefix.get(window4(buf, start)) ?? []) {
+            if (start + n.bytes.length > buf.length)
+                continue;
+            let k = 0;
+            while (k < n.bytes.length && FOLD[buf[start + k]] === FOLD[n.bytes[k]])
+                k++;
+            if (k === n.bytes.length)
+                return true;
+        }
+        return false;
+    }
+}
+const WINDOW = 8;
+/** ASCII letters folded to lower case; every other byte is itself. */
+const FOLD = Uint8Array.from({ length: 256 }, (_, b) => (b >= 65 && b <= 90 ? b + 32 : b));
+const window4 = (bytes, at) => ((FOLD[bytes[at]] << 24) | (FOLD[bytes[at + 1]] << 16) | (FOLD[bytes[at + 2]] << 8) | FOLD[bytes[at + 3]]) >>> 0;
+/** Every upper/lower-case spelling of a short needle (few letters by construction). */
+function caseVariants(text) {
+    let variants = [''];
+    for (const ch of text) {
+        const forms = ch.toLowerCase() === ch.toUpperCase() ? [ch] : [ch.toLowerCase(), ch.toUpperCase()];
+        variants = variants.flatMap((v) => forms.map((f) => v + f));
+        if (variants.length > 64)
+            throw new Error(`case-insensitive needle ${JSON.stringify(text)} is too short for its letters: make it at least ${WINDOW} bytes`);
+    }
+    return variants.map((v) => Buffer.from(v));
+}
+const EPILOGUE_CODES = /failed with return code list: \[([\d, ]+)\]/;
+const SETUP_CODE = /setup failed\. Failed workers: \(pid=\d+, returncode=(\d+)\)/;
+const EXCEPTION_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Failure|Fault))(?::|$)/;
+const TRACEBACK = 'Traceback (most recent call last):';
+const NEWLINE = 10;
+/** Line `index`-th around a position, decoded and cleaned: Ray prefix, ANSI and \r redraws removed. */
+function decodeLine(buf, start) {
+    const nl = buf.indexOf(NEWLINE, start);
+    const end = nl < 0 ? buf.length : nl;
+    return { text: stripRayPrefix(cleanLine(buf.toString('utf8', start, Math.min(end, start + MAX_LINE_CHARS)))), end };
+}
+function linesBefore(buf, lineStart, n) {
+    const out = [];
+    let end = lineStart - 1; // the newline that ends the previous line
+    while (out.length < n && end > 0) {
+        const begin = buf.lastIndexOf(NEWLINE, end - 1) + 1;
+        out.unshift(redact(decodeLine(buf, begin).text));
+        end = begin - 1;
+    }
+    return out;
+}
+function linesAfter(buf, lineEnd, n) {
+    const out = [];
+    for (let pos = lineEnd + 1; out.length < n && pos < buf.length;) {
+        const { text, end } = decodeLine(buf, pos);
+        out.push(redact(text));
+        pos = end + 1;
+    }
+    return out;
+}
+export class LogAnalyzer {
+    library;
+    scanner;
+    lineNo = 0;
+    bytes = 0;
+    first = new Map();
+    recent = new Map();
+    counts = new Map();
+    exceptionType = null;
+    exceptionLine = null;
+    exitCode = null;
+    tailLines = [];
+    pending = [];
+    pendingBytes = 0;
+    constructor(library) {
+        this.library = library;
+        this.scanner = new NeedleScanner(library);
+    }
+    /** Feed raw bytes or text; lines may be split across calls. */
+    write(chunk) {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        this.bytes += buf.length;
+        this.pending.push(buf);
+        this.pendingBytes += buf.length;
+        if (this.pendingBytes < CHUNK_BYTES + LOOKAHEAD_BYTES)
+            return;
+        const all = Buffer.concat(this.pending, this.pendingBytes);
+        const cut = all.lastIndexOf(NEWLINE, all.length - LOOKAHEAD_BYTES);
+        if (cut < 0) {
+            // One enormous line: keep its start only (memory stays bounded).
+            this.pending = [all.subarray(0, MAX_LINE_CHARS)];
+            this.pendingBytes = MAX_LINE_CHARS;
+            return;
+        }
+        this.process(all.subarray(0, cut + 1));
+        const rest = all.subarray(cut + 1);
+        this.pending = [Buffer.from(rest)];
+        this.pendingBytes = rest.length;
+    }
+    finish(ctx = {}) {
+        let rest = Buffer.concat(this.pending, this.pendingBytes);
+        this.pending = [];
+        if (rest.length > 0) {
+            if (rest[rest.length - 1] !== NEWLINE)
+                rest = Buffer.concat([rest, Buffer.from('\n')]);
+            this.process(rest);
+        }
+        return this.decide(ctx);
+    }
+    /** Scan a block of whole lines. */
+    process(buf) {
+        const base = this.lineNo;
+        this.lineNo += this.scanner.scan(buf, (lineStart, index) => this.onCandidate(buf, lineStart, base + index + 1));
+        this.tailLines = [...this.tailLines, ...linesBefore(buf, buf.length, 20)].slice(-20);
+    }
+    onCandidate(buf, start, lineNumber) {
+        const { text: clean, end } = decodeLine(buf, start);
+        const lower = clean.toLowerCase();
+        const hit = new Set();
+        for (const category of this.library.categories) {
+            const matched = category.detect.any.some((n) => (n.ignore_case ? lower.includes(n.text.toLowerCase()) : clean.includes(n.text)));
+            if (matched && !category.detect.unless.some((u) => lower.includes(u.toLowerCase())))
+                hit.add(category);
+        }
+        if (hit.size === 0)
+            return;
+        const before = linesBefore(buf, start, CONTEXT_LINES);
+        const after = linesAfter(buf, end, CONTEXT_LINES);
+        for (const category of hit) {
+            const match = { category, line_number: lineNumber, evidence: { category: category.id, line_number: lineNumber, line: clean, before, after } };
+            this.counts.set(category.id, (this.counts.get(category.id) ?? 0) + 1);
+            if (!this.first.has(category.id))
+                this.first.set(category.id, match);
+            const recent = this.recent.get(category.id) ?? [];
+            recent.push(match);
+            if (recent.length > RECENT_MATCHES)
+                recent.shift();
+            this.recent.set(category.id, recent);
+        }
+        if (clean.includes(TRACEBACK))
+            this.readException(buf, end, lineNumber);
+    }
+    /** The exception line that closes a traceback: the first non-indented line after the frames. */
+    readException(buf, from, tracebackLine) {
+        for (let pos = from + 1, n = 1; n < 400 && pos < buf.length; n++) {
+            const { text: line, end } = decodeLine(buf, pos);
+            if (line !== '' && !/^\s/.test(line) && !line.startsWith(TRACEBACK)) {
+                const m = EXCEPTION_LINE.exec(line);
+                if (m) {
+                    this.exceptionType = m[1];
+                    this.exceptionLine = { line_number: tracebackLine + n, line };
+                }
+                return;
+            }
+            pos = end + 1;
+        }
+    }
+    decide(ctx) {
+        for (const l of this.tailLines) {
+            const m = EPILOGUE_CODES.exec(l) ?? SETUP_CODE.exec(l);
+            if (m)
+                this.exitCode = m[1].split(',').map((x) => Number(x.trim())).find((c) => c !== 0) ?? 0;
+        }
+        const liveFrom = Math.max(1, this.lineNo - LIVE_TAIL_LINES + 1);
+        const seen = [...this.first.values()].map((m) => {
+            const liveMatch = (this.recent.get(m.category.id) ?? []).find((r) => r.line_number >= liveFrom);
+            return { match: liveMatch ?? m, live: liveMatch !== undefined };
+        });
+        const rank = (a, b) => b.match.category.priority - a.match.category.priority || a.match.line_number - b.match.line_number;
+        const live = seen.filter((s) => s.live).sort(rank);
+        const early = seen.filter((s) => !s.live).sort(rank);
+        let chosen = null;
+        let confidence = 'low';
+        let reason;
+        const best = live[0] ?? early[0];
+        if (best) {
+            chosen = best.match;
+            const generic = chosen.category.id === 'PYTHON_EXCEPTION';
+            const statusOk = !ctx.status || chosen.category.detect.statuses.length === 0 || chosen.category.detect.statuses.includes(ctx.status);
+            if (!best.live) {
+                confidence = 'low';
+                reason = `only seen early in the log (line ${chosen.line_number}); the job may have recovered from it`;
+            }
+            else if (generic) {
+                confidence = 'medium';
+                reason = `an uncaught ${this.exceptionType ?? 'exception'} not covered by a specific pattern`;
+            }
+            else if (!statusOk) {
+                confidence = 'medium';
+                reason = `matched at line ${chosen.line_number}, but ${chosen.category.id} usually ends in ${chosen.category.detect.statuses.join('/')}, not ${ctx.status}`;
+            }
+            else {
+                confidence = 'high';
+                reason = `specific pattern at line ${chosen.line_number}, near the end of the log` +
+                    (live.length > 1 ? `; outranks ${live.slice(1).map((s) => s.match.category.id).join(', ')}` : '');
+            }
+        }
+        else {
+            reason = 'no known failure pattern in the log';
+        }
+        let category = chosen?.category;
+        if (!category) {
+            // No text matched: the exit code or the SkyPilot status may still say what happened.
+            category = this.fallback(ctx);
+            if (category)
+                reason = `nothing matched; inferred from ${this.exitCode !== null && category.detect.exit_codes.includes(this.exitCode) ? `exit code ${this.exitCode}` : `status ${ctx.status}`}`;
+        }
+        category ??= this.library.byName.get('UNKNOWN');
+        // For an uncaught exception the line that names it is the evidence, not the "Traceback" header.
+        let evidenceLine = chosen?.evidence.line ?? ctx.failure_reason ?? null;
+        if (category.id === 'PYTHON_EXCEPTION' && this.exceptionLine)
+            evidenceLine = this.exceptionLine.line;
+        const evidence = chosen ? [redactEvidence(chosen.evidence)] : [];
+        return {
+            category: category.id,
+            description: category.description,
+            fixability: category.fixability,
+            confidence,
+            confidence_reason: reason,
+            fingerprint: fingerprintOf(category.id, evidenceLine === null ? null : redact(evidenceLine)),
+            exception_type: this.exceptionType,
+            exit_code: this.exitCode,
+            evidence,
+            fix_strategy: category.fix_strategy,
+            affected_files: category.affected_files,
+            retry: category.retry,
+            seen: seen
+                .map((s) => ({ category: s.match.category.id, lines: this.counts.get(s.match.category.id) ?? 0, first_line: this.first.get(s.match.category.id).line_number, live: s.live }))
+                .sort((a, b) => a.first_line - b.first_line),
+            lines: this.lineNo,
+            bytes: this.bytes,
+        };
+    }
+    fallback(ctx) {
+        const byPriority = [...this.library.categories].sort((a, b) => b.priority - a.priority);
+        if (this.exitCode !== null && this.exitCode !== 1) {
+            const byCode = byPriority.find((c) => c.detect.exit_codes.includes(this.exitCode));
+            if (byCode)
+                return byCode;
+        }
+        if (ctx.status)
+            return byPriority.find((c) => c.detect.fallback_for_statuses.includes(ctx.status));
+        return undefined;
+    }
+}
+const redactEvidence = (e) => ({ ...e, line: redact(e.line) });
+/** Analyse a whole stream (a file, a `sky jobs logs` pipe) in one pass. */
+export async function analyzeStream(stream, library, ctx = {}) {
+    const analyzer = new LogAnalyzer(library);
+    for await (const chunk of stream)
+        analyzer.write(chunk);
+    return analyzer.finish(ctx);
+}
+export function analyzeText(text, library, ctx = {}) {
+    const analyzer = new LogAnalyzer(library);
+    analyzer.write(text);
+    return analyzer.finish(ctx);
+}

@@ -1,0 +1,22 @@
+/** The human view of one analysis. Log text is quoted data, shown behind a gutter. */
+export function renderAnalysis(a) {
+    const out = [`${a.category}  confidence ${a.confidence}: ${a.confidence_reason}`, `  ${a.description}`, `  fixability: ${a.fixability}`];
+    const facts = [a.exception_type && `exception: ${a.exception_type}`, a.exit_code !== null && `exit code: ${a.exit_code}`].filter(Boolean);
+    if (facts.length)
+        out.push(`  ${facts.join('   ')}`);
+    for (const e of a.evidence) {
+        out.push(`  evidence (line ${e.line_number}):`);
+        e.before.forEach((l, i) => out.push(`    ${String(e.line_number - e.before.length + i).padStart(7)} | ${l}`));
+        out.push(`  > ${String(e.line_number).padStart(7)} | ${e.line}`);
+        e.after.forEach((l, i) => out.push(`    ${String(e.line_number + 1 + i).padStart(7)} | ${l}`));
+    }
+    out.push(`  fix: ${a.fix_strategy}`);
+    if (a.affected_files.length)
+        out.push(`  files: ${a.affected_files.join(', ')}`);
+    out.push(`  retry: ${a.retry}`);
+    const others = a.seen.filter((s) => s.category !== a.category);
+    if (others.length)
+        out.push(`  also seen: ${others.map((s) => `${s.category} (${s.lines} line(s) from line ${s.first_line}${s.live ? '' : ', earlier'})`).join(', ')}`);
+    out.push(`  fingerprint: ${a.fingerprint}`, `  scanned ${a.lines} lines, ${a.bytes} bytes`);
+    return out.join('\n') + '\n';
+}

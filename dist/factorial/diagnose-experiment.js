@@ -1,0 +1,40 @@
+import { aggregateFailures } from '../diagnosis/aggregate-failures.js';
+import { defaultLibrary } from '../diagnosis/default-library.js';
+import { RuleRefusal } from '../rules/rule-refusal.js';
+import { checkWaitForTerminal } from '../rules/wait-for-terminal.js';
+import { isFailure } from '../sky/job-status.js';
+import { ExperimentStore } from '../store/experiment-store.js';
+import { diagnoseFailures } from './diagnose-failures.js';
+import { currentAttempt, currentBatch } from './manifest.js';
+export async function diagnoseExperiment(experimentId, ctx) {
+    const store = new ExperimentStore(ctx.outputsDir, experimentId);
+    let manifest = store.read();
+    const verdict = checkWaitForTerminal(manifest);
+    if (!verdict.allowed)
+        throw new RuleRefusal(verdict.rule, verdict.reason, verdict.details);
+    const batch = currentBatch(manifest);
+    const pending = manifest.jobs.flatMap((j) => {
+        const a = currentAttempt(j);
+        return a && a.batch === batch && a.job_id !== null && a.status !== null && isFailure(a.status) && a.failure === null
+            ? [{ condition: j.condition, job_id: a.job_id, status: a.status, failure_reason: a.failure_reason }]
+            : [];
+    });
+    if (pending.length > 0)
+        manifest = await diagnoseFailures(store, pending, ctx);
+    const library = defaultLibrary();
+    const aggregation = aggregateFailures(manifest, (id) => library.byName.get(id), ctx.now());
+    await store.update((m) => {
+        m.aggregations = [...m.aggregations.filter((a) => a.batch !== aggregation.batch), aggregation];
+        return {
+            events: [{
+                    type: 'aggregation',
+                    batch: aggregation.batch,
+                    failed: aggregation.failed,
+                    root_causes: aggregation.root_causes.map((r) => ({ root_cause_id: r.root_cause_id, conditions: r.conditions.length, pattern: r.pattern })),
+                    undiagnosed: aggregation.undiagnosed.map((u) => u.condition),
+                }],
+            result: undefined,
+        };
+    });
+    return aggregation;
+}

@@ -1,0 +1,68 @@
+// The experiment's audit trail: one typed, schema-versioned JSON object per line, appended, never rewritten.
+import { z } from 'zod';
+export const EVENT_SCHEMA_VERSION = 1;
+const base = {
+    schema_version: z.literal(EVENT_SCHEMA_VERSION),
+    ts: z.string().describe('ISO 8601 time the event was written'),
+    experiment_id: z.string(),
+};
+const jobRef = { condition: z.string(), job_name: z.string(), batch: z.number().int() };
+export const EventSchema = z.discriminatedUnion('type', [
+    z.object({ ...base, type: z.literal('launch_intent'), batch: z.number().int(), conditions: z.array(z.string()), estimated_cost_usd: z.number() }),
+    z.object({ ...base, type: z.literal('launch_started'), ...jobRef, pid: z.number().int().nullable() }),
+    z.object({ ...base, type: z.literal('launched'), ...jobRef, job_id: z.number().int(), reconciled: z.boolean() }),
+    z.object({ ...base, type: z.literal('launch_failed'), ...jobRef, error: z.string() }),
+    z.object({ ...base, type: z.literal('status_change'), condition: z.string(), job_id: z.number().int(), from: z.string().nullable(), to: z.string() }),
+    z.object({ ...base, type: z.literal('stuck_warning'), condition: z.string(), job_id: z.number().int(), status: z.string(), for_seconds: z.number() }),
+    z.object({
+        ...base,
+        type: z.literal('kill_switch'),
+        fired: z.boolean(),
+        fingerprint: z.string().nullable(),
+        failed_conditions: z.array(z.string()),
+        common_levels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+        cancelled: z.array(z.object({ condition: z.string(), job_id: z.number().int() })),
+        spared: z.array(z.object({ condition: z.string(), reason: z.string() })),
+        reasons: z.array(z.string()),
+    }),
+    z.object({
+        ...base,
+        type: z.literal('aggregation'),
+        batch: z.number().int(),
+        failed: z.number().int(),
+        root_causes: z.array(z.object({ root_cause_id: z.string(), conditions: z.number().int(), pattern: z.string() })),
+        undiagnosed: z.array(z.string()),
+    }),
+    z.object({
+        ...base,
+        type: z.literal('rebuild'),
+        id: z.number().int(),
+        after_batch: z.number().int(),
+        verified: z.boolean(),
+        image: z.string(),
+        digest: z.string().nullable(),
+        git_commit: z.string().nullable(),
+        refused_reason: z.string().nullable(),
+    }),
+    z.object({ ...base, type: z.literal('cycle_authorization'), max_cycles: z.number().int(), budget_usd: z.number(), reason: z.string() }),
+    z.object({
+        ...base,
+        type: z.literal('relaunch'),
+        batch: z.number().int(),
+        conditions: z.array(z.string()),
+        image: z.string(),
+        estimated_cost_usd: z.number(),
+        rules: z.array(z.string()).describe('Why each rule allowed it'),
+    }),
+    z.object({ ...base, type: z.literal('report'), jsonl_path: z.string(), markdown_path: z.string(), issues: z.number().int() }),
+    z.object({
+        ...base,
+        type: z.literal('issue'),
+        action: z.enum(['created', 'commented', 'draft']),
+        root_cause_id: z.string(),
+        fingerprint: z.string(),
+        url: z.string().nullable(),
+        draft_path: z.string().nullable(),
+    }),
+    z.object({ ...base, type: z.literal('diagnosis'), condition: z.string(), job_id: z.number().int(), category: z.string(), fingerprint: z.string() }),
+]);

@@ -1,0 +1,93 @@
+// The experiment config: a factorial grid described once, validated before anything is launched.
+import { z } from 'zod';
+const NAME_RULE = /^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const ENV_KEY_RULE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const Level = z.union([z.string().min(1), z.number(), z.boolean()]);
+const positive = () => z.number({ error: 'must be a number' }).positive();
+export const ExperimentConfigSchema = z
+    .strictObject({
+    experiment: z
+        .string()
+        .regex(NAME_RULE, 'must start with a letter and use only letters, digits, "-", "_" and "." (SkyPilot name rule)')
+        .max(40)
+        .describe('Experiment name; prefixes every job name.'),
+    factors: z
+        .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'factor names are lower_snake_case'), z.array(Level).min(1))
+        .refine((f) => Object.keys(f).length > 0, 'at least one factor is needed')
+        .describe('Ordered factors and their levels; the grid is their cartesian product.'),
+    exclude: z
+        .array(z.record(z.string(), Level))
+        .default([])
+        .describe('Conditions that must not run: each entry matches every condition having all of its levels.'),
+    task: z.string().min(1).describe('The SkyPilot task YAML, relative to this file.'),
+    env_vars: z
+        .record(z.string(), z.string().regex(ENV_KEY_RULE))
+        .default({})
+        .describe('Env var that carries each factor to the job (default: the factor name in UPPER_CASE).'),
+    env: z.record(z.string().regex(ENV_KEY_RULE), z.string()).default({}).describe('Constant env for every job.'),
+    image: z
+        .string()
+        .optional()
+        .describe('`docker:<ref>`; overrides the task YAML resources.image_id. A task without a docker image is refused.'),
+    cost: z
+        .strictObject({
+        hourly_rate_usd: positive().describe('Price of one node-hour of the task resources.'),
+        expected_hours: positive().describe('Expected run time of one condition.'),
+        budget_usd: positive().describe('Hard cap: launches whose estimate exceeds it are refused.'),
+        approval_threshold_usd: z
+            .number()
+            .nonnegative()
+            .default(20)
+            .describe('Above this estimate a launch needs explicit approval.'),
+    })
+        .describe('Cost estimate inputs and limits.'),
+    monitor: z
+        .strictObject({
+        poll_interval_s: positive().default(60),
+        stuck_after_s: positive()
+            .default(1800)
+            .describe('Warn when a job stays PENDING/STARTING longer than this.'),
+    })
+        .prefault({}),
+    kill_switch: z
+        .strictObject({
+        enabled: z.boolean().default(true),
+        min_failures: z.number().int().min(2).default(3),
+        window_s: positive().default(300),
+    })
+        .prefault({}),
+    launch: z.strictObject({ concurrency: z.number().int().min(1).max(64).default(4) }).prefault({}),
+    relaunch: z.strictObject({ max_cycles: z.number().int().min(0).max(2).default(2) }).prefault({}),
+    commands: z
+        .strictObject({
+        test: z.string().optional(),
+        build: z.string().optional(),
+        push: z.string().optional(),
+        timeout_s: positive().default(1800).describe('Time limit of each command'),
+    })
+        .prefault({})
+        .describe('Trusted commands for the rebuild step; read only from this file, never from a tool argument.'),
+})
+    .superRefine((cfg, ctx) => {
+    const factorNames = Object.keys(cfg.factors);
+    for (const [i, rule] of cfg.exclude.entries()) {
+        for (const [factor, level] of Object.entries(rule)) {
+            if (!factorNames.includes(factor)) {
+                ctx.addIssue({ code: 'custom', path: ['exclude', i, factor], message: `unknown factor '${factor}'` });
+            }
+            else if (!cfg.factors[factor]?.includes(level)) {
+                ctx.addIssue({ code: 'custom', path: ['exclude', i, factor], message: `'${level}' is not a level of ${factor}` });
+            }
+        }
+    }
+    for (const factor of Object.keys(cfg.env_vars)) {
+        if (!factorNames.includes(factor)) {
+            ctx.addIssue({ code: 'custom', path: ['env_vars', factor], message: `unknown factor '${factor}'` });
+        }
+    }
+    if (cfg.image !== undefined && !cfg.image.startsWith('docker:')) {
+        ctx.addIssue({ code: 'custom', path: ['image'], message: 'must be a docker image reference: docker:<registry>/<repo>:<tag>' });
+    }
+});
+/** The env var that carries `factor` to the job. */
+export const factorEnvVar = (cfg, factor) => cfg.env_vars[factor] ?? factor.toUpperCase();

@@ -1,0 +1,118 @@
+// Launch a factorial grid: validate, estimate cost, record every condition and launch intent in the
+// manifest, then submit one SkyPilot managed job per condition with bounded concurrency. Re-running it
+// after an interruption reconciles with the queue by job name and never launches a condition twice.
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { withFileLock } from '../store/file-lock.js';
+import { ExperimentStore } from '../store/experiment-store.js';
+import { gitState } from '../vcs/git-state.js';
+import { jobName } from './conditions.js';
+import { estimateLaunchCost } from './cost.js';
+import { loadExperimentFiles } from './experiment-files.js';
+import { launchIntents, retryFailedLaunches } from './launch-intents.js';
+import { beginBatch, createManifest, currentAttempt, imageDigest } from './manifest.js';
+export class LaunchRefused extends Error {
+    name = 'LaunchRefused';
+}
+export const LaunchFactorialResultSchema = z.object({
+    experiment_id: z.string(),
+    manifest_path: z.string(),
+    events_path: z.string(),
+    conditions: z.number().int(),
+    estimated_cost_usd: z.number(),
+    launched: z.number().int().describe('Jobs submitted by this call'),
+    reconciled: z.number().int().describe('Found in the queue by job name after an interrupted run, not launched again'),
+    already_launched: z.number().int(),
+    failed: z.array(z.object({ condition: z.string(), error: z.string() })),
+});
+export async function launchFactorial(configPath, { approve = false }, ctx) {
+    const files = loadExperimentFiles(configPath);
+    const { cfg, task, conditions } = files;
+    const image = files.image;
+    if (image === null || !image.startsWith('docker:')) {
+        throw new LaunchRefused(`${files.taskPath}: the task runs on a bare VM image (${image ?? 'no resources.image_id'}); skyloop launches ` +
+            'experiments only in a docker image (set resources.image_id: docker:<ref> or `image:` in the config) ' +
+            'so that a rebuilt image is what a relaunch really runs');
+    }
+    const estimate = estimateLaunchCost(conditions.length, cfg, task.num_nodes);
+    if (estimate > cfg.cost.budget_usd) {
+        throw new LaunchRefused(`estimated cost $${estimate.toFixed(2)} (${conditions.length} conditions × ${cfg.cost.expected_hours} h × ` +
+            `$${cfg.cost.hourly_rate_usd}/h × ${task.num_nodes} node(s)) exceeds the budget of $${cfg.cost.budget_usd}`);
+    }
+    if (estimate > cfg.cost.approval_threshold_usd && !approve) {
+        throw new LaunchRefused(`estimated cost $${estimate.toFixed(2)} is above the approval threshold of $${cfg.cost.approval_threshold_usd}: ` +
+            'confirm with --approve (CLI) or approve: true (MCP tool)');
+    }
+    const store = new ExperimentStore(ctx.outputsDir, cfg.experiment);
+    const manifest = await store.create(createManifest({
+        experimentId: cfg.experiment,
+        configFile: files.configPath,
+        taskYaml: files.taskPath,
+        factors: cfg.factors,
+        conditions,
+        image,
+        hourlyRateUsd: cfg.cost.hourly_rate_usd,
+        nodesPerJob: task.num_nodes,
+        budgetUsd: cfg.cost.budget_usd,
+        estimatedCostUsd: estimate,
+        maxRelaunchCycles: cfg.relaunch.max_cycles,
+        monitor: { ...cfg.monitor, kill_switch: cfg.kill_switch },
+        now: ctx.now(),
+    }), []);
+    const known = new Set(manifest.jobs.map((j) => j.condition));
+    if (known.size !== conditions.length || conditions.some((c) => !known.has(c.id))) {
+        throw new LaunchRefused(`experiment '${cfg.experiment}' already exists with a different grid (${store.manifestPath}); ` +
+            'give the changed experiment a new name');
+    }
+    // One launcher per experiment at a time; a crashed launcher's lock is taken over at once.
+    return withLaunchLock(store, cfg.experiment, () => launchPending(files, image, estimate, store, ctx));
+}
+/** Only one process launches (or relaunches) an experiment at a time. */
+export function withLaunchLock(store, experiment, fn) {
+    return withFileLock(`${store.manifestPath}.launch`, fn, 0).catch((e) => {
+        if (/timed out .* waiting for the lock/.test(e.message)) {
+            throw new LaunchRefused(`another skyloop process is launching experiment '${experiment}' right now`);
+        }
+        throw e;
+    });
+}
+async function launchPending(files, image, estimate, store, ctx) {
+    const { cfg, conditions } = files;
+    const git = await gitState(dirname(files.configPath));
+    // Record intents for conditions never launched (all of them on a first run). A launch that failed
+    // never created a job, so a re-run tries it again in the same batch.
+    await store.update((m) => {
+        retryFailedLaunches(m);
+        const fresh = m.jobs.filter((j) => j.attempts.length === 0);
+        if (fresh.length === 0)
+            return { events: [], result: undefined };
+        const batch = 0;
+        beginBatch(m, {
+            batch, started_at: ctx.now().toISOString(), git_commit: git.commit, git_dirty: git.dirty,
+            config_sha256: files.configSha256, docker_image: image, docker_digest: imageDigest(image),
+        }, fresh.map((j) => ({ condition: j.condition, job_name: jobName(cfg.experiment, { slug: slugOf(conditions, j.condition) }, batch) })));
+        return {
+            events: [{ type: 'launch_intent', batch, conditions: fresh.map((j) => j.condition), estimated_cost_usd: estimate }],
+            result: undefined,
+        };
+    });
+    const alreadyLaunched = store.read().jobs.filter((j) => currentAttempt(j)?.launch_state === 'launched').length;
+    const { launched, reconciled, failed } = await launchIntents(store, cfg, ctx);
+    return {
+        experiment_id: cfg.experiment,
+        manifest_path: store.manifestPath,
+        events_path: store.eventsPath,
+        conditions: conditions.length,
+        estimated_cost_usd: estimate,
+        launched,
+        reconciled,
+        already_launched: alreadyLaunched,
+        failed,
+    };
+}
+const slugOf = (conditions, id) => {
+    const c = conditions.find((x) => x.id === id);
+    if (!c)
+        throw new Error(`condition ${id} is not in the grid`);
+    return c.slug;
+};

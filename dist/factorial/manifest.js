@@ -1,0 +1,318 @@
+// The factorial manifest (rule F5): the single source of truth of an experiment. Every condition is in it
+// from the start, and every job id ever launched for it stays in its attempt history. Pure: no I/O here.
+import { z } from 'zod';
+import { AggregationSchema } from '../diagnosis/aggregation-schema.js';
+import { isFailure, isTerminal } from '../sky/job-status.js';
+export const MANIFEST_SCHEMA_VERSION = 1;
+const LevelSchema = z.union([z.string(), z.number(), z.boolean()]);
+const Iso = z.string().describe('ISO 8601 time, UTC');
+export const FailureSchema = z.object({
+    category: z.string().describe('Failure category id, e.g. OOM_CUDA'),
+    fingerprint: z.string().describe('Category + normalised evidence line: equal fingerprints mean "identical error"'),
+    line: z.string().nullable().describe('The evidence line (secrets redacted)'),
+    confidence: z.enum(['high', 'medium', 'low']),
+    fixability: z.enum(['auto', 'config', 'code', 'unrecoverable', 'transient']),
+    exception_type: z.string().nullable(),
+});
+export const AttemptSchema = z.object({
+    batch: z.number().int().min(0).describe('0 = original launch, 1 and 2 = relaunch cycles'),
+    job_name: z.string(),
+    job_id: z.number().int().nullable(),
+    launch_state: z
+        .enum(['intent', 'launched', 'launch_failed'])
+        .describe('intent is recorded before `sky jobs launch` runs, so an interrupted launch can be reconciled'),
+    launch_error: z.string().nullable(),
+    image: z.string().nullable().describe('docker: image the attempt runs on'),
+    status: z.string().nullable().describe('SkyPilot managed-job status, null before the first poll'),
+    submitted_at: Iso.nullable(),
+    start_time: Iso.nullable(),
+    end_time: Iso.nullable(),
+    duration_seconds: z.number().nullable().describe('Time the job ran (SkyPilot JOB DURATION)'),
+    recovery_count: z.number().int(),
+    cost_usd: z.number().nullable().describe('duration × hourly rate × nodes'),
+    failure_reason: z.string().nullable().describe("SkyPilot's failure_reason, when it gave one"),
+    failure: FailureSchema.nullable(),
+    cancelled_by_kill_switch: z.boolean(),
+    stuck_warned_at: Iso.nullable().describe('When skyloop warned that the job waited too long for resources'),
+});
+export const JobEntrySchema = z.object({
+    condition: z.string(),
+    levels: z.record(z.string(), LevelSchema),
+    // The fields below mirror the newest attempt (kept for readers of the original manifest format).
+    job_id: z.number().int().nullable(),
+    status: z.string().describe('NOT_LAUNCHED, LAUNCH_FAILED or the SkyPilot status of the newest attempt'),
+    start_time: Iso.nullable(),
+    end_time: Iso.nullable(),
+    duration_seconds: z.number().nullable(),
+    cost_usd: z.number().nullable().describe('Sum over all attempts'),
+    mlflow_run_id: z.string().nullable(),
+    failure_category: z.string().nullable(),
+    failure_root_cause: z.string().nullable(),
+    relaunch_batch: z.number().int().min(0),
+    attempts: z.array(AttemptSchema),
+});
+export const BatchSchema = z.object({
+    batch: z.number().int().min(0),
+    started_at: Iso,
+    git_commit: z.string().nullable(),
+    git_dirty: z.boolean().nullable(),
+    config_sha256: z.string().nullable().describe('Hash of the experiment config and task YAML the batch launched with'),
+    docker_image: z.string(),
+    docker_digest: z.string().nullable(),
+    conditions: z.array(z.string()),
+});
+export const KillSwitchFiringSchema = z.object({
+    batch: z.number().int(),
+    at: Iso,
+    fingerprint: z.string(),
+    failed_conditions: z.array(z.string()),
+    common_levels: z.record(z.string(), LevelSchema),
+    cancelled: z.array(z.string()),
+});
+export const MonitorSettingsSchema = z.object({
+    poll_interval_s: z.number().positive(),
+    stuck_after_s: z.number().positive(),
+    kill_switch: z.object({ enabled: z.boolean(), min_failures: z.number().int(), window_s: z.number().positive() }),
+});
+export const RebuildStepSchema = z.object({
+    name: z.enum(['test', 'build', 'push']),
+    command: z.string(),
+    exit_code: z.number().int().nullable(),
+    duration_s: z.number(),
+    timed_out: z.boolean(),
+    output_tail: z.array(z.string()).describe('Last lines of the step output (redacted)'),
+});
+export const RebuildSchema = z.object({
+    id: z.number().int().min(1),
+    at: Iso,
+    after_batch: z.number().int().describe('The batch whose failures this rebuild is meant to fix'),
+    git_commit: z.string().nullable(),
+    git_dirty: z.boolean().nullable(),
+    config_sha256: z.string().nullable(),
+    image: z.string().describe('The tag reference that was pushed, e.g. docker:ghcr.io/org/train:v2'),
+    digest: z.string().nullable().describe('Digest resolved from the registry after the push'),
+    verified: z.boolean().describe('Steps passed, digest resolved in the registry, and not a stale push'),
+    refused_reason: z.string().nullable(),
+    steps: z.array(RebuildStepSchema),
+    log_file: z.string(),
+});
+export const CycleAuthorizationSchema = z.object({
+    at: Iso,
+    max_cycles: z.number().int().describe('The new cycle limit'),
+    budget_usd: z.number().describe('The new budget cap that comes with it'),
+    reason: z.string(),
+});
+export const FiledIssueSchema = z.object({
+    fingerprint: z.string(),
+    root_cause_id: z.string(),
+    conditions: z.array(z.string()),
+    action: z.enum(['created', 'commented', 'draft']),
+    url: z.string().nullable(),
+    draft_path: z.string().nullable(),
+    at: Iso,
+});
+export const ManifestSchema = z.object({
+    $schema: z.string(),
+    schema_version: z.literal(MANIFEST_SCHEMA_VERSION),
+    experiment_id: z.string(),
+    config_file: z.string(),
+    created_at: Iso,
+    updated_at: Iso,
+    factors: z.record(z.string(), z.array(LevelSchema)),
+    skypilot_yaml: z.string(),
+    docker_image: z.string(),
+    docker_digest: z.string().nullable(),
+    max_relaunch_cycles: z.number().int(),
+    current_cycle: z.number().int(),
+    hourly_rate_usd: z.number(),
+    nodes_per_job: z.number().int().positive(),
+    budget_usd: z.number(),
+    total_estimated_cost: z.number(),
+    monitor: MonitorSettingsSchema.describe('Polling, stuck detection and kill-switch settings, copied from the config'),
+    last_poll_at: Iso.nullable(),
+    batches: z.array(BatchSchema),
+    kill_switch: z.array(KillSwitchFiringSchema).describe('Every time the kill switch fired'),
+    aggregations: z.array(AggregationSchema).describe('F2: the root-cause aggregation of each batch, newest last'),
+    rebuilds: z.array(RebuildSchema).describe('F3: every rebuild attempt, verified or not'),
+    cycle_authorizations: z.array(CycleAuthorizationSchema).describe('F4: explicit authorizations to go past max_relaunch_cycles'),
+    issues: z.array(FiledIssueSchema).describe('Unrecoverable failures filed as issues (or drafts)'),
+    jobs: z.array(JobEntrySchema),
+});
+export const NOT_LAUNCHED = 'NOT_LAUNCHED';
+export const LAUNCH_FAILED = 'LAUNCH_FAILED';
+export function createManifest(m) {
+    const now = m.now.toISOString();
+    return {
+        $schema: 'skyloop factorial manifest: single source of truth for the state of one experiment',
+        schema_version: MANIFEST_SCHEMA_VERSION,
+        experiment_id: m.experimentId,
+        config_file: m.configFile,
+        created_at: now,
+        updated_at: now,
+        factors: m.factors,
+        skypilot_yaml: m.taskYaml,
+        docker_image: m.image,
+        docker_digest: imageDigest(m.image),
+        max_relaunch_cycles: m.maxRelaunchCycles,
+        current_cycle: 0,
+        hourly_rate_usd: m.hourlyRateUsd,
+        nodes_per_job: m.nodesPerJob,
+        budget_usd: m.budgetUsd,
+        total_estimated_cost: m.estimatedCostUsd,
+        monitor: m.monitor,
+        last_poll_at: null,
+        batches: [],
+        kill_switch: [],
+        aggregations: [],
+        rebuilds: [],
+        cycle_authorizations: [],
+        issues: [],
+        jobs: m.conditions.map((c) => ({
+            condition: c.id,
+            levels: c.levels,
+            job_id: null,
+            status: NOT_LAUNCHED,
+            start_time: null,
+            end_time: null,
+            duration_seconds: null,
+            cost_usd: null,
+            mlflow_run_id: null,
+            failure_category: null,
+            failure_root_cause: null,
+            relaunch_batch: 0,
+            attempts: [],
+        })),
+    };
+}
+/** `docker:repo@sha256:…` → `sha256:…`; a tag reference has no digest yet. */
+export function imageDigest(image) {
+    const at = image.lastIndexOf('@');
+    return at >= 0 && image.slice(at + 1).startsWith('sha256:') ? image.slice(at + 1) : null;
+}
+export const currentAttempt = (entry) => entry.attempts.at(-1);
+export function findEntry(manifest, condition) {
+    const entry = manifest.jobs.find((j) => j.condition === condition);
+    if (!entry)
+        throw new Error(`condition '${condition}' is not in the manifest of ${manifest.experiment_id}`);
+    return entry;
+}
+/** Copy the newest attempt into the entry's summary fields; the one place they are written. */
+export function syncEntry(entry) {
+    const a = currentAttempt(entry);
+    if (!a)
+        return;
+    entry.job_id = a.job_id;
+    entry.relaunch_batch = a.batch;
+    entry.status = a.launch_state === 'launch_failed' ? LAUNCH_FAILED : (a.status ?? NOT_LAUNCHED);
+    entry.start_time = a.start_time;
+    entry.end_time = a.end_time;
+    entry.duration_seconds = a.duration_seconds;
+    const costs = entry.attempts.map((x) => x.cost_usd).filter((c) => c !== null);
+    entry.cost_usd = costs.length ? round2(costs.reduce((s, c) => s + c, 0)) : null;
+    entry.failure_category = a.failure?.category ?? null;
+}
+/** Record launch intents for a batch before anything is submitted. */
+export function beginBatch(manifest, batch, conditions) {
+    manifest.batches.push({ ...batch, conditions: conditions.map((c) => c.condition) });
+    for (const { condition, job_name } of conditions) {
+        const entry = findEntry(manifest, condition);
+        entry.attempts.push({
+            batch: batch.batch,
+            job_name,
+            job_id: null,
+            launch_state: 'intent',
+            launch_error: null,
+            image: batch.docker_image,
+            status: null,
+            submitted_at: null,
+            start_time: null,
+            end_time: null,
+            duration_seconds: null,
+            recovery_count: 0,
+            cost_usd: null,
+            failure_reason: null,
+            failure: null,
+            cancelled_by_kill_switch: false,
+            stuck_warned_at: null,
+        });
+        syncEntry(entry);
+    }
+}
+export function recordLaunch(manifest, condition, outcome) {
+    const entry = findEntry(manifest, condition);
+    const attempt = currentAttempt(entry);
+    if (!attempt)
+        throw new Error(`condition '${condition}' has no launch intent`);
+    if ('job_id' in outcome) {
+        attempt.job_id = outcome.job_id;
+        attempt.launch_state = 'launched';
+        attempt.launch_error = null;
+    }
+    else {
+        attempt.launch_state = 'launch_failed';
+        attempt.launch_error = outcome.error;
+    }
+    syncEntry(entry);
+    return attempt;
+}
+const iso = (unixSeconds) => unixSeconds === null ? null : new Date(unixSeconds * 1000).toISOString();
+const round2 = (x) => Math.round(x * 100) / 100;
+/**
+ * Fold one `sky jobs queue` result into the manifest. Jobs are matched by job id, and intents (no id yet)
+ * by job name. Returns the status changes, in manifest order.
+ */
+export function applyQueue(manifest, records) {
+    const byId = new Map();
+    const byName = new Map();
+    for (const r of records) {
+        if (r.task_id !== 0)
+            continue; // one condition = one single-task job; pipelines report per task
+        byId.set(r.job_id, r);
+        const prev = byName.get(r.job_name);
+        if (!prev || r.job_id < prev.job_id)
+            byName.set(r.job_name, r);
+    }
+    const changes = [];
+    for (const entry of manifest.jobs) {
+        const a = currentAttempt(entry);
+        if (!a || a.launch_state === 'launch_failed')
+            continue;
+        const rec = a.job_id !== null ? byId.get(a.job_id) : byName.get(a.job_name);
+        if (!rec)
+            continue;
+        if (a.job_id === null) {
+            a.job_id = rec.job_id;
+            a.launch_state = 'launched';
+        }
+        if (a.status !== rec.status)
+            changes.push({ condition: entry.condition, job_id: rec.job_id, from: a.status, to: rec.status });
+        a.status = rec.status;
+        a.submitted_at = iso(rec.submitted_at) ?? a.submitted_at;
+        a.start_time = iso(rec.started_at) ?? a.start_time;
+        a.end_time = iso(rec.ended_at) ?? (isTerminal(rec.status) ? a.end_time : null);
+        a.duration_seconds = rec.job_duration_s ?? a.duration_seconds;
+        a.recovery_count = rec.recovery_count;
+        a.failure_reason = rec.failure_reason ?? a.failure_reason;
+        if (a.duration_seconds !== null) {
+            a.cost_usd = round2((a.duration_seconds / 3600) * manifest.hourly_rate_usd * manifest.nodes_per_job);
+        }
+        syncEntry(entry);
+    }
+    return changes;
+}
+/** Attempts of the newest batch still able to change: launched or intended, not terminal. */
+export function unfinishedAttempts(manifest) {
+    const out = [];
+    for (const entry of manifest.jobs) {
+        const a = currentAttempt(entry);
+        if (a && a.launch_state !== 'launch_failed' && (a.status === null || !isTerminal(a.status))) {
+            out.push({ entry, attempt: a });
+        }
+    }
+    return out;
+}
+export const currentBatch = (manifest) => manifest.batches.at(-1)?.batch ?? 0;
+export const isFailedEntry = (entry) => entry.status === LAUNCH_FAILED || isFailure(entry.status);
+export function costSoFar(manifest) {
+    return round2(manifest.jobs.reduce((s, j) => s + (j.cost_usd ?? 0), 0));
+}

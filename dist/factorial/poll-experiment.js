@@ -1,0 +1,109 @@
+// One poll of an experiment (F1 WAIT-FOR-TERMINAL is read-only monitoring): a single `sky jobs queue`
+// for the whole grid, status changes folded into the manifest and the event log, failure fingerprints for
+// newly failed jobs, stuck warnings, and the kill switch.
+import { evaluateKillSwitch } from '../rules/kill-switch.js';
+import { isFailure } from '../sky/job-status.js';
+import { ExperimentStore } from '../store/experiment-store.js';
+import { applyQueue, currentAttempt, currentBatch, findEntry } from './manifest.js';
+import { diagnoseFailures } from './diagnose-failures.js';
+import { summarize } from './summary.js';
+const STUCK_STATUSES = new Set(['PENDING', 'STARTING']);
+/** Logs fetched per poll at most, so one poll (or one MCP call) stays short; the rest wait for the next poll. */
+const LOG_FETCHES_PER_POLL = 8;
+/** `killSwitch: false` makes the poll read-only towards SkyPilot (nothing is cancelled). */
+export async function pollExperiment(experimentId, ctx, { killSwitch = true } = {}) {
+    const store = new ExperimentStore(ctx.outputsDir, experimentId);
+    if (!store.exists())
+        store.read(); // fails, naming the experiment, before sky is called
+    const { records } = await ctx.sky.queue();
+    const now = ctx.now();
+    const { changes, newlyFailed, manifest } = await store.update((m) => {
+        const changes = applyQueue(m, records);
+        const events = changes.map((c) => ({ type: 'status_change', ...c }));
+        events.push(...stuckWarnings(m, now));
+        m.last_poll_at = now.toISOString();
+        const newlyFailed = m.jobs.flatMap((j) => {
+            const a = currentAttempt(j);
+            return a && a.job_id !== null && a.status !== null && isFailure(a.status) && a.failure === null
+                ? [{ condition: j.condition, job_id: a.job_id, status: a.status, failure_reason: a.failure_reason }]
+                : [];
+        });
+        return { events, result: { changes, newlyFailed: newlyFailed.slice(0, LOG_FETCHES_PER_POLL), manifest: m } };
+    });
+    let latest = manifest;
+    if (newlyFailed.length > 0)
+        latest = await diagnoseFailures(store, newlyFailed, ctx);
+    let decisions = [];
+    if (killSwitch)
+        ({ decisions, manifest: latest } = await runKillSwitch(store, latest, ctx, { news: newlyFailed.length > 0 }));
+    return { changes, kill_switch: decisions, summary: summarize(latest, now) };
+}
+/** Warn once per attempt about a job waiting for resources longer than `stuck_after_s`. */
+function stuckWarnings(m, now) {
+    const limitMs = m.monitor.stuck_after_s * 1000;
+    const events = [];
+    for (const j of m.jobs) {
+        const a = currentAttempt(j);
+        if (!a || a.job_id === null || a.status === null || !STUCK_STATUSES.has(a.status))
+            continue;
+        if (a.submitted_at === null || a.stuck_warned_at !== null)
+            continue;
+        const waitedMs = now.getTime() - Date.parse(a.submitted_at);
+        if (waitedMs < limitMs)
+            continue;
+        a.stuck_warned_at = now.toISOString();
+        events.push({ type: 'stuck_warning', condition: j.condition, job_id: a.job_id, status: a.status, for_seconds: Math.round(waitedMs / 1000) });
+    }
+    return events;
+}
+function killSwitchJobs(m) {
+    const batch = currentBatch(m);
+    return m.jobs.flatMap((j) => {
+        const a = currentAttempt(j);
+        if (!a || a.batch !== batch)
+            return [];
+        return [{
+                condition: j.condition,
+                job_id: a.job_id,
+                levels: j.levels,
+                status: a.status,
+                ended_at: a.end_time === null ? null : Date.parse(a.end_time) / 1000,
+                duration_s: a.duration_seconds,
+                fingerprint: a.failure?.fingerprint ?? null,
+            }];
+    });
+}
+/**
+ * Evaluated on every poll, so failures first seen by another reader are still acted on. Decisions are
+ * logged when they act, and also when they hold but a new failure arrived (so every decision has a record).
+ */
+async function runKillSwitch(store, manifest, ctx, { news }) {
+    const batch = currentBatch(manifest);
+    const firedBefore = new Set(manifest.kill_switch.filter((k) => k.batch === batch).map((k) => k.fingerprint));
+    // A fingerprint that already fired in this batch is news again only if it has more jobs to cancel.
+    const decisions = evaluateKillSwitch(killSwitchJobs(manifest), manifest.monitor.kill_switch).filter((d) => d.fired ? d.cancel.length > 0 || (news && !firedBefore.has(d.fingerprint)) : news);
+    const toCancel = decisions.flatMap((d) => (d.fired ? d.cancel : []));
+    if (toCancel.length > 0)
+        await ctx.sky.cancel(toCancel.map((c) => c.job_id));
+    if (decisions.length === 0)
+        return { decisions, manifest };
+    const at = ctx.now().toISOString();
+    const updated = await store.update((m) => {
+        for (const d of decisions.filter((x) => x.fired)) {
+            m.kill_switch.push({ batch, at, fingerprint: d.fingerprint, failed_conditions: d.failed_conditions, common_levels: d.common_levels, cancelled: d.cancel.map((c) => c.condition) });
+            for (const c of d.cancel) {
+                const a = currentAttempt(findEntry(m, c.condition));
+                if (a?.job_id === c.job_id)
+                    a.cancelled_by_kill_switch = true;
+            }
+        }
+        return {
+            events: decisions.map((d) => ({
+                type: 'kill_switch', fired: d.fired, fingerprint: d.fingerprint, failed_conditions: d.failed_conditions,
+                common_levels: d.common_levels, cancelled: d.cancel, spared: d.spared, reasons: d.reasons,
+            })),
+            result: m,
+        };
+    });
+    return { decisions, manifest: updated };
+}

@@ -1,0 +1,112 @@
+// rebuild_and_verify_digest (F3): run the experiment config's trusted test → build → push commands (never
+// commands from a tool argument), then resolve the pushed tag's digest in the registry itself. A rebuild
+// is verified only if every step passed, the registry knows the tag, and the digest is not the one the
+// failed batch ran on although the source changed (a stale push).
+import { createWriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { redact } from '../diagnosis/redact.js';
+import { ExperimentStore } from '../store/experiment-store.js';
+import { gitState } from '../vcs/git-state.js';
+import { loadExperimentFiles } from './experiment-files.js';
+import { currentBatch } from './manifest.js';
+const STEPS = ['test', 'build', 'push'];
+const TAIL_LINES = 20;
+export async function rebuildAndVerify(experimentId, ctx) {
+    const store = new ExperimentStore(ctx.outputsDir, experimentId);
+    const manifest = store.read();
+    const files = loadExperimentFiles(manifest.config_file);
+    const { commands } = files.cfg;
+    if (!commands.build || !commands.push) {
+        throw new Error(`${files.configPath}: commands.build and commands.push are needed to rebuild (commands.test is recommended)`);
+    }
+    const image = files.image;
+    if (!image?.startsWith('docker:') || image.includes('@')) {
+        throw new Error(`${files.configPath}: a rebuild pushes a tag; the image must be a docker:<repo>:<tag> reference, not ${image}`);
+    }
+    const batch = manifest.batches.at(-1);
+    const id = manifest.rebuilds.length + 1;
+    const logFile = join(ctx.outputsDir, `rebuild_${experimentId}_${id}.log`);
+    const cwd = dirname(files.configPath);
+    const source = await gitState(cwd);
+    // What the tag pointed to before this rebuild: the image the failed batch ran, unless it was pinned.
+    const before = batch?.docker_digest ?? (await ctx.registry.resolveDigest(image).then((r) => r.digest, () => null));
+    const log = createWriteStream(logFile);
+    const steps = [];
+    let refused = null;
+    try {
+        for (const name of STEPS) {
+            const command = commands[name];
+            if (command === undefined)
+                continue;
+            const step = await runStep(name, command, cwd, commands.timeout_s, log);
+            steps.push(step);
+            if (step.exit_code !== 0) {
+                refused = `${name} step ${step.timed_out ? `timed out after ${commands.timeout_s} s` : `exited with ${step.exit_code}`}: \`${command}\``;
+                break;
+            }
+        }
+    }
+    finally {
+        await new Promise((r) => log.end(r));
+    }
+    let digest = null;
+    if (refused === null) {
+        try {
+            digest = (await ctx.registry.resolveDigest(image)).digest;
+        }
+        catch (e) {
+            refused = `the pushed image is not verifiable in the registry: ${e.message}`;
+        }
+    }
+    const sourceChanged = batch !== undefined && (source.commit !== batch.git_commit || source.dirty === true || files.configSha256 !== batch.config_sha256);
+    if (refused === null && sourceChanged && digest !== null && digest === before) {
+        refused = `stale push: ${image} still resolves to ${digest}, the image batch ${batch?.batch} ran, although the source changed since; did the build use the cache or push another tag?`;
+    }
+    const rebuild = {
+        id,
+        at: ctx.now().toISOString(),
+        after_batch: batch ? currentBatch(manifest) : 0,
+        git_commit: source.commit,
+        git_dirty: source.dirty,
+        config_sha256: files.configSha256,
+        image,
+        digest,
+        verified: refused === null,
+        refused_reason: refused,
+        steps,
+        log_file: logFile,
+    };
+    await store.update((m) => {
+        m.rebuilds.push(rebuild);
+        return {
+            events: [{ type: 'rebuild', id, after_batch: rebuild.after_batch, verified: rebuild.verified, image, digest, git_commit: source.commit, refused_reason: refused }],
+            result: undefined,
+        };
+    });
+    return rebuild;
+}
+async function runStep(name, command, cwd, timeoutS, log) {
+    log.write(`\n$ ${command}\n`);
+    const started = Date.now();
+    const tail = [];
+    // The command is the user's own, from their config file, so it runs in a shell like in their terminal.
+    const child = execa(command, { shell: true, cwd, timeout: timeoutS * 1000, reject: false, stdin: 'ignore', all: true, buffer: false, forceKillAfterDelay: 5_000 });
+    for await (const line of child.iterable({ from: 'all' })) {
+        const text = String(line);
+        log.write(`${text}\n`);
+        tail.push(text);
+        if (tail.length > TAIL_LINES)
+            tail.shift();
+    }
+    const result = await child;
+    log.write(`[${name}: exit ${result.exitCode ?? 'none'}${result.timedOut ? ', timed out' : ''}]\n`);
+    return {
+        name,
+        command,
+        exit_code: result.exitCode ?? null,
+        duration_s: Math.round((Date.now() - started) / 100) / 10,
+        timed_out: result.timedOut,
+        output_tail: tail.map(redact),
+    };
+}

@@ -1,0 +1,20 @@
+// What skyloop needs from the user's SkyPilot task YAML: the image and the node count.
+import { z } from 'zod';
+import { readYamlFile } from '../util/yaml-file.js';
+const TaskSchema = z.looseObject({
+    name: z.string().optional(),
+    num_nodes: z.number().int().positive().optional(),
+    resources: z
+        .looseObject({
+        image_id: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
+        accelerators: z.unknown().optional(),
+        use_spot: z.boolean().optional(),
+    })
+        .optional(),
+    envs: z.record(z.string(), z.unknown()).nullish(),
+});
+export function readTaskFile(file) {
+    const task = readYamlFile(file, TaskSchema);
+    const image = task.resources?.image_id;
+    return { image: typeof image === 'string' ? image : null, num_nodes: task.num_nodes ?? 1 };
+}

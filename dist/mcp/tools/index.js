@@ -1,0 +1,26 @@
+import { registerAggregateFailures } from './aggregate-failures.js';
+import { registerAnalyzeLogs } from './analyze-logs.js';
+import { registerGenerateReport } from './generate-report.js';
+import { registerJobStatus } from './job-status.js';
+import { registerLaunchFactorial } from './launch-factorial.js';
+import { registerLaunchJob } from './launch-job.js';
+import { registerPreflightCheck } from './preflight-check.js';
+import { registerQueueStatus } from './queue-status.js';
+import { registerRebuildAndVerifyDigest } from './rebuild-and-verify-digest.js';
+import { registerRalphStep } from './ralph-step.js';
+import { registerRelaunchFailed } from './relaunch-failed.js';
+import { registerWaitForChange } from './wait-for-change.js';
+export function registerTools(server, ctx) {
+    registerLaunchFactorial(server, ctx);
+    registerQueueStatus(server, ctx);
+    registerWaitForChange(server, ctx);
+    registerAnalyzeLogs(server, ctx);
+    registerAggregateFailures(server, ctx);
+    registerRebuildAndVerifyDigest(server, ctx);
+    registerRelaunchFailed(server, ctx);
+    registerGenerateReport(server, ctx);
+    registerPreflightCheck(server, ctx);
+    registerLaunchJob(server, ctx);
+    registerJobStatus(server, ctx);
+    registerRalphStep(server, ctx);
+}

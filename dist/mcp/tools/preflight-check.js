@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { CHECK_NAMES, PreflightInputSchema, runPreflight } from '../../preflight/index.js';
+import { toolResult } from '../tool-result.js';
+const PreflightResultSchema = z.object({
+    ok: z.boolean().describe('Nothing blocks the launch'),
+    blocking: z.array(z.string()),
+    overridden: z.array(z.string()),
+    checks: z.array(z.object({
+        name: z.string(), status: z.enum(['pass', 'fail', 'skipped']), detail: z.string(), fix_hint: z.string().nullable(),
+        duration_ms: z.number(), data: z.record(z.string(), z.unknown()).optional(),
+    })),
+});
+export function registerPreflightCheck(server, ctx) {
+    server.registerTool('preflight_check', {
+        title: 'Pre-flight checks before a launch',
+        description: `Check, in parallel and each with a time limit, everything a launch needs: ${CHECK_NAMES.join(', ')}. Every check ` +
+            'passes, fails with a fix hint, or is skipped with its reason; env var values are never shown. A failed check ' +
+            'blocks the launch unless the user overrides it by name. Call before launch_job or ralph_step.',
+        inputSchema: PreflightInputSchema.shape,
+        outputSchema: PreflightResultSchema.shape,
+        annotations: { readOnlyHint: true, openWorldHint: true },
+    }, async (input) => toolResult(await runPreflight({ ...input, outputs_dir: input.outputs_dir ?? ctx.outputsDir })));
+}

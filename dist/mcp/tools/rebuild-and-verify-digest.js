@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { RebuildSchema } from '../../factorial/manifest.js';
+import { rebuildAndVerify } from '../../factorial/rebuild-and-verify.js';
+import { toolResult } from '../tool-result.js';
+export function registerRebuildAndVerifyDigest(server, ctx) {
+    server.registerTool('rebuild_and_verify_digest', {
+        title: 'Rebuild the image and verify its digest (F3)',
+        description: "Rule F3 REBUILD-BEFORE-RELAUNCH: run the experiment config's trusted commands (test, build, push — taken from " +
+            'the config file, never from arguments), then resolve the pushed tag in the registry and record the digest, ' +
+            'commit and time. verified is false when a step fails, the registry does not know the tag, or the digest is ' +
+            'the one the failed batch ran although the code or config changed (a stale push). relaunch_failed then runs ' +
+            'the verified image pinned by digest.',
+        inputSchema: { experiment: z.string().describe('Experiment id') },
+        outputSchema: RebuildSchema.shape,
+        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    }, async ({ experiment }) => {
+        const rebuild = await rebuildAndVerify(experiment, ctx);
+        const text = rebuild.verified
+            ? `verified ${rebuild.image} = ${rebuild.digest}`
+            : `not verified: ${rebuild.refused_reason}`;
+        return toolResult(rebuild, `${text}\n${JSON.stringify(rebuild)}`);
+    });
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { relaunchFailed, RelaunchResultSchema } from '../../factorial/relaunch-failed.js';
+import { toolResult } from '../tool-result.js';
+export function registerRelaunchFailed(server, ctx) {
+    server.registerTool('relaunch_failed', {
+        title: 'Relaunch only the failed conditions',
+        description: 'Relaunch the failed (and kill-switch-cancelled) conditions of the current batch as a new batch, updating the ' +
+            'same manifest entries. Refuses, naming the rule, unless: F1 every job is terminal; F2 aggregate_failures covered ' +
+            'every failure; F3 after a code/config change a verified rebuild_and_verify_digest exists (jobs then run the ' +
+            'image pinned by digest); F4 the cycle stays within the limit (2) — going past it needs authorize with a new ' +
+            'budget cap, given only when the user said so; the estimate fits the remaining budget. Concurrent calls launch ' +
+            'one batch. Next: wait_for_change.',
+        inputSchema: {
+            experiment: z.string().describe('Experiment id'),
+            authorize: z
+                .object({
+                max_cycles: z.number().int().min(1).describe('New relaunch-cycle limit'),
+                budget_usd: z.number().positive().describe('New budget cap that comes with it'),
+                reason: z.string().min(3).describe("The user's words authorizing it"),
+            })
+                .optional()
+                .describe('Only with explicit user authorization: raise the F4 cycle limit'),
+        },
+        outputSchema: RelaunchResultSchema.shape,
+        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    }, async ({ experiment, authorize }) => toolResult(await relaunchFailed(experiment, { authorize }, ctx)));
+}

@@ -1,0 +1,59 @@
+// ANSI styling as colorama/click emit it. Whether colour is written at all is decided once per
+// process (SKYLOOP_SIM_COLOR=always|never|auto; default always — see README note in main.ts).
+export const RESET = '\x1b[0m';
+export const FORE = {
+    red: '\x1b[31m',
+    green: '\x1b[32m',
+    yellow: '\x1b[33m',
+    blue: '\x1b[34m',
+    cyan: '\x1b[36m',
+};
+export const BRIGHT = '\x1b[1m';
+export const DIM = '\x1b[2m';
+const ANSI_RE = /\x1b\[[0-9;]*m/g;
+export function stripAnsi(s) {
+    return s.replace(ANSI_RE, '');
+}
+/** Printable width (ANSI codes excluded; every code point counts as one column like prettytable's wcwidth for our glyphs). */
+export function visibleWidth(s) {
+    let n = 0;
+    for (const _ of stripAnsi(s))
+        n++;
+    return n;
+}
+let colorEnabled = true;
+export function configureColor(mode, isTty) {
+    if (mode === 'never')
+        colorEnabled = false;
+    else if (mode === 'auto')
+        colorEnabled = isTty;
+    else
+        colorEnabled = true;
+}
+export function colorOn() {
+    return colorEnabled;
+}
+/** Drop the codes when colour is off, exactly like click.echo does on a non-TTY. */
+export function out(s) {
+    return colorEnabled ? s : stripAnsi(s);
+}
+/** ManagedJobStatus colours (sky/jobs/state.py _SPOT_STATUS_TO_COLOR). */
+const STATUS_COLOR = {
+    PENDING: FORE.blue,
+    SUBMITTED: FORE.blue,
+    STARTING: FORE.blue,
+    RUNNING: FORE.green,
+    WINDING_DOWN: FORE.cyan,
+    RECOVERING: FORE.cyan,
+    CANCELLING: FORE.yellow,
+    CANCELLED: FORE.yellow,
+    SUCCEEDED: FORE.green,
+    FAILED: FORE.red,
+    FAILED_SETUP: FORE.red,
+    FAILED_PRECHECKS: FORE.red,
+    FAILED_NO_RESOURCE: FORE.red,
+    FAILED_CONTROLLER: FORE.red,
+};
+export function coloredStatus(status) {
+    return `${STATUS_COLOR[status] ?? ''}${status}${RESET}`;
+}

@@ -1,0 +1,283 @@
+// `sky jobs queue`: the table (sky/jobs/utils.py format_job_table) or `-o json` records.
+import { isTerminal, JOB_STATUSES } from '../../sky/job-status.js';
+import { BRIGHT, coloredStatus, FORE, RESET } from '../ansi.js';
+import { BARE, parseCommand } from '../args.js';
+import { ClickUsageError } from '../errors.js';
+import { currentUser } from '../identity.js';
+import { stderr, stdout } from '../output.js';
+import { PyFloat, pyDumps } from '../pyjson.js';
+import { readState, simNow } from '../state.js';
+import { renderTable } from '../table.js';
+import { readableTimeDuration } from '../time-format.js';
+import { jobStatus, statusAt, taskView } from '../timeline.js';
+const NUM_TO_SHOW = 50;
+function spec(p) {
+    const options = [
+        { names: ['--verbose', '-v'], dest: 'verbose', kind: 'flag' },
+        { names: ['--refresh', '-r'], dest: 'refresh', kind: 'flag' },
+        { names: ['--all-users', '-u'], dest: 'allUsers', kind: 'flag' },
+        { names: ['--all', '-a'], dest: 'all', kind: 'flag' },
+    ];
+    if (p.id === 'current') {
+        options.push({ names: ['--limit', '-l'], dest: 'limit', kind: 'int' }, { names: ['--skip-finished'], dest: 'skipFinished', kind: 'flag' }, { names: ['-s', '--status'], dest: 'statuses', kind: 'optional' }, { names: ['--output', '-o'], dest: 'output', kind: 'string' }, { names: ['--config'], dest: 'config', kind: 'multi' });
+    }
+    else {
+        options.push({ names: ['--skip-finished', '-s'], dest: 'skipFinished', kind: 'flag' });
+        if (p.id === '0.10.6')
+            options.push({ names: ['--limit', '-l'], dest: 'limit', kind: 'int' });
+    }
+    return { path: 'sky jobs queue', options, args: [] };
+}
+export async function jobsQueue(argv, p) {
+    const cs = spec(p);
+    const { opts } = parseCommand(cs, argv);
+    const verbose = opts.verbose === true;
+    const allUsers = opts.allUsers === true;
+    let skipFinished = opts.skipFinished === true;
+    const output = opts.output ?? 'table';
+    if (output !== 'table' && output !== 'json') {
+        throw new ClickUsageError(`Usage: ${cs.path} [OPTIONS]`, cs.path, `Invalid value for '--output' / '-o': '${output}' is not one of 'table', 'json'.`);
+    }
+    let statusFilter;
+    const rawStatuses = opts.statuses ?? [];
+    for (const raw of rawStatuses) {
+        if (raw === BARE) {
+            await stderr.line(`${FORE.yellow}Warning: \`-s\` without a value is a deprecated alias for \`--skip-finished\` and will be removed in 0.15.0. Use \`--skip-finished\`, or pass a status (e.g. \`-s RUNNING\`).${RESET}`);
+            skipFinished = true;
+            continue;
+        }
+        for (const part of raw.split(',').map((x) => x.trim()).filter(Boolean)) {
+            const up = part.toUpperCase();
+            if (!JOB_STATUSES.includes(up)) {
+                throw new ClickUsageError(`Usage: ${cs.path} [OPTIONS]`, cs.path, `Invalid value for '-s' / '--status': '${part}' is not one of ${JOB_STATUSES.map((s) => `'${s.toLowerCase()}'`).join(', ')}.`);
+            }
+            (statusFilter ??= []).push(up);
+        }
+    }
+    const limit = opts.all === true ? undefined : (opts.limit ?? NUM_TO_SHOW);
+    const state = readState();
+    const now = simNow(state);
+    const me = currentUser();
+    let jobs = [...state.jobs].sort((a, b) => b.id - a.id);
+    if (!allUsers)
+        jobs = jobs.filter((j) => j.uh === me.hash);
+    if (skipFinished)
+        jobs = jobs.filter((j) => !isTerminal(jobStatus(j, now).status));
+    if (statusFilter) {
+        const want = new Set(statusFilter);
+        jobs = jobs.filter((j) => j.tasks.some((t) => want.has(statusAt(t, now).status)));
+    }
+    const total = jobs.length;
+    // Server-side limit (jobs), as queue_v2 applies it; 0.9.3 has none.
+    const shown = p.id === '0.9.3' || limit === undefined ? jobs : jobs.slice(0, limit);
+    let rows = shown.flatMap((job) => job.tasks.map((task, taskId) => ({ job, taskId, task, v: taskView(task, now) })));
+    if (output === 'json') {
+        // Timestamps are shown on the real clock at the age they have in simulated time, so a client comparing
+        // them with its own clock sees "submitted 20 minutes ago" even when 20 simulated minutes took 12 s.
+        const wallClock = (t) => Date.now() / 1000 - (now - t);
+        await stdout.line(pyDumps(rows.map((r) => jsonRecord(r, verbose, allUsers, wallClock))));
+        return 0;
+    }
+    const counts = new Map();
+    for (const job of jobs) {
+        for (const task of job.tasks) {
+            const s = statusAt(task, now).status;
+            if (!isTerminal(s))
+                counts.set(s, (counts.get(s) ?? 0) + 1);
+        }
+    }
+    // The client truncates the task list to max_jobs rows (format_job_table: tasks[:max_jobs]).
+    if (limit !== undefined)
+        rows = rows.slice(0, limit);
+    const table = formatTable(rows, p, verbose, allUsers, now);
+    const statusNames = [...counts.keys()].sort();
+    const statusStr = statusNames.length
+        ? `In progress tasks: ${statusNames.map((s) => `${counts.get(s)} ${s}`).join(', ')}`
+        : 'No in-progress managed jobs.';
+    await stdout.line(`${FORE.cyan}Fetching managed job statuses...${RESET}`);
+    const hint = skipFinished ? ' (showing in-progress jobs only)' : '';
+    await stdout.line(`${FORE.cyan}${BRIGHT}Managed jobs${RESET}${hint}`);
+    await stdout.line(table ? `${statusStr}\n${table}` : statusStr);
+    if (limit !== undefined && total > limit) {
+        const more = p.id === '0.9.3'
+            ? '(use --all to show all managed jobs)'
+            : '(use --limit to show more managed jobs or --all to show all managed jobs)';
+        await stdout.line(`${FORE.cyan}Only showing the latest ${limit} managed jobs${more} ${RESET} `);
+    }
+    return 0;
+}
+function formatTable(rows, p, verbose, showUser, now) {
+    const byJob = new Map();
+    for (const r of rows) {
+        const list = byJob.get(r.job.id);
+        if (list)
+            list.push(r);
+        else
+            byJob.set(r.job.id, [r]);
+    }
+    const old = p.id === '0.9.3';
+    const workspaces = new Set([...byJob.values()].map((rs) => rs[0].job.ws));
+    const showWs = !old && (workspaces.size > 1 || verbose);
+    const userCols = showUser ? (verbose ? ['USER', 'USER_ID'] : ['USER']) : [];
+    const columns = [
+        'ID',
+        'TASK',
+        ...(showWs ? ['WORKSPACE'] : []),
+        'NAME',
+        ...userCols,
+        old ? 'RESOURCES' : 'REQUESTED',
+        'SUBMITTED',
+        'TOT. DURATION',
+        'JOB DURATION',
+        '#RECOVERIES',
+        'STATUS',
+        ...(p.id === 'current' ? ['PROGRESS'] : []),
+        ...(old ? [] : ['POOL']),
+    ];
+    if (verbose) {
+        columns.push(...(old
+            ? ['STARTED', 'CLUSTER', 'REGION', 'SCHED. STATE', 'DETAILS']
+            : ['WORKER_CLUSTER', 'WORKER_JOB_ID', 'STARTED', 'INFRA', 'RESOURCES', 'SCHED. STATE', 'DETAILS', 'GIT_COMMIT']));
+    }
+    const userValues = (job) => (showUser ? (verbose ? [job.user, job.uh] : [job.user]) : []);
+    const details = (v) => v.details ?? (v.failureReason ? `Failure: ${v.failureReason}` : '-');
+    const out = [];
+    for (const rs of byJob.values()) {
+        const job = rs[0].job;
+        if (rs.length > 1) {
+            const { status, taskId } = jobStatus(job, now);
+            let jobDuration = 0;
+            let submitted = null;
+            let end = 0;
+            let rec = 0;
+            for (const r of rs) {
+                jobDuration += r.v.jobDuration;
+                if (r.v.submittedAt !== null && (submitted === null || submitted > r.v.submittedAt))
+                    submitted = r.v.submittedAt;
+                if (r.v.endAt !== null) {
+                    if (end !== null && end < r.v.endAt)
+                        end = r.v.endAt;
+                }
+                else
+                    end = null;
+                rec += r.v.recoveryCount;
+            }
+            let statusCell = coloredStatus(status);
+            if (!isTerminal(status))
+                statusCell += ` (task: ${taskId})`;
+            const row = [
+                job.id,
+                '',
+                ...(showWs ? [''] : []),
+                job.name,
+                ...userValues(job),
+                '-',
+                readableTimeDuration(submitted, null, false, now),
+                readableTimeDuration(submitted, end, true, now),
+                readableTimeDuration(0, jobDuration, true, now),
+                rec,
+                statusCell,
+                ...(p.id === 'current' ? ['-'] : []),
+                ...(old ? [] : ['-']),
+            ];
+            if (verbose) {
+                const cur = rs[taskId]?.v ?? rs[0].v;
+                row.push(...(old
+                    ? ['-', '-', '-', rs[0].v.scheduleState, cur.failureReason ? `Failure: ${cur.failureReason}` : '-']
+                    : ['-', '-', '-', '-', '-', rs[0].v.scheduleState, details(cur), '-']));
+            }
+            out.push(row);
+        }
+        for (const r of rs) {
+            const v = r.v;
+            const single = rs.length === 1;
+            const row = [
+                single ? job.id : ' \u21B3',
+                single ? '-' : r.taskId,
+                ...(showWs ? [single ? job.ws : '-'] : []),
+                r.task.name,
+                ...userValues(job),
+                r.task.res,
+                readableTimeDuration(v.submittedAt, null, false, now),
+                readableTimeDuration(v.submittedAt, v.endAt, true, now),
+                readableTimeDuration(0, v.jobDuration, true, now),
+                v.recoveryCount,
+                coloredStatus(v.status),
+                ...(p.id === 'current' ? ['-'] : []),
+                ...(old ? [] : ['-']),
+            ];
+            if (verbose) {
+                const alive = clusterAlive(v.status);
+                if (old) {
+                    row.push(readableTimeDuration(v.startAt, null, false, now), alive ? r.task.cres : '-', alive ? r.task.region || '-' : '-', single ? v.scheduleState : '-', v.failureReason ? `Failure: ${v.failureReason}` : '-');
+                }
+                else {
+                    row.push(clusterName(r.task, job, v) ?? 'None', 'None', readableTimeDuration(v.startAt, null, false, now), alive ? r.task.infra : '-', alive ? r.task.cres : '-', single ? v.scheduleState : '-', details(v), '-');
+                }
+            }
+            out.push(row);
+        }
+        if (rs.length > 1)
+            out.push(columns.map(() => ''));
+    }
+    return renderTable(columns, out);
+}
+function clusterAlive(status) {
+    return status === 'RUNNING' || status === 'CANCELLING';
+}
+function clusterName(task, job, v) {
+    return v.status === 'PENDING' && v.startAt === null ? null : `${task.name}-${job.id}`;
+}
+const RECORD_FIELDS = [
+    'task_job_id', 'job_id', 'task_id', 'job_name', 'task_name', 'job_duration', 'workspace', 'status',
+    'schedule_state', 'resources', 'cluster_resources', 'cluster_resources_full', 'cloud', 'region', 'zone',
+    'infra', 'recovery_count', 'details', 'failure_reason', 'user_name', 'user_hash', 'submitted_at', 'start_at',
+    'end_at', 'user_yaml', 'entrypoint', 'metadata', 'controller_pid', 'controller_pid_started_at', 'dag_yaml_path',
+    'env_file_path', 'last_recovered_at', 'run_timestamp', 'priority', 'priority_class', 'original_user_yaml_path',
+    'pool', 'pool_hash', 'current_cluster_name', 'cluster_name_on_cloud', 'job_id_on_pool_cluster', 'accelerators',
+    'labels', 'links', 'node_names', 'execution', 'is_job_group', 'is_primary_in_job_group', 'is_batch',
+    'batch_total_batches', 'batch_completed_batches', 'internal_external_ips', 'internal_services',
+];
+/** One ManagedJobRecord as `model_dump(mode='json')`: every field, `null` unless fetched. */
+function jsonRecord(r, verbose, allUsers, wallClock) {
+    const rec = Object.fromEntries(RECORD_FIELDS.map((f) => [f, null]));
+    const v = r.v;
+    const f = (x) => (x === null ? null : new PyFloat(wallClock(x)));
+    Object.assign(rec, {
+        job_id: r.job.id,
+        task_id: r.taskId,
+        workspace: r.job.ws,
+        job_name: r.job.name,
+        task_name: r.task.name,
+        resources: r.task.res,
+        submitted_at: f(v.submittedAt),
+        end_at: f(v.endAt),
+        // 0 (an int) until the job has started, then a float (sky/jobs/utils.py get_managed_job_queue).
+        job_duration: v.startAt === null ? 0 : new PyFloat(v.jobDuration),
+        last_recovered_at: f(v.lastRecoveredAt),
+        recovery_count: v.recoveryCount,
+        status: v.status,
+        is_job_group: false,
+    });
+    if (allUsers)
+        Object.assign(rec, { user_name: r.job.user, user_hash: r.job.uh });
+    if (verbose) {
+        const alive = clusterAlive(v.status);
+        Object.assign(rec, {
+            current_cluster_name: clusterName(r.task, r.job, v),
+            start_at: f(v.startAt),
+            infra: alive ? r.task.infra : '-',
+            cloud: alive ? r.task.cloud : '-',
+            region: alive ? r.task.region : '-',
+            zone: alive ? (r.task.zone ?? null) : '-',
+            cluster_resources: alive ? r.task.cres : '-',
+            cluster_resources_full: alive ? r.task.cres : '-',
+            schedule_state: v.scheduleState,
+            details: v.details,
+            failure_reason: v.failureReason,
+            metadata: {},
+            priority: 500,
+        });
+    }
+    return rec;
+}

@@ -1,0 +1,111 @@
+// The scenario file: ordered rules (first match wins) that decide each launched job's fate.
+// Validated with zod; errors name the file and the line of the offending value.
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { SimConfigError } from './errors.js';
+import { parseDuration } from './duration.js';
+export { parseDuration };
+const duration = z
+    .union([z.string(), z.number()])
+    .refine((v) => parseDuration(v) !== undefined, { message: "expected a duration like '2h', '90m', '1h30m', '45s' or seconds" })
+    .transform((v) => parseDuration(v));
+export const OUTCOMES = [
+    'succeed',
+    'fail',
+    'fail_setup',
+    'preempt',
+    'stuck',
+    'failed_precheck',
+    'failed_no_resource',
+    'failed_controller',
+];
+const startup = z.union([
+    duration,
+    z.object({ pending: duration.optional(), starting: duration.optional() }).strict(),
+]);
+const outcomeFields = {
+    duration: duration.optional(),
+    at: duration.optional(),
+    at_minute: z.number().nonnegative().optional(),
+    category: z.string().min(1).optional(),
+    exit_code: z.number().int().min(0).max(255).optional(),
+    reason: z.string().optional(),
+    times: z.number().int().min(1).optional(),
+    every: duration.optional(),
+    recovery: duration.optional(),
+    then: z.enum(OUTCOMES).optional(),
+    startup: startup.optional(),
+    log_lines: z.number().int().min(0).optional(),
+    tracking_url: z.string().optional(),
+};
+const ruleSchema = z
+    .object({
+    match: z
+        .object({
+        name: z.string().optional(),
+        env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+        image: z.string().optional(),
+        infra: z.string().optional().describe('glob on cloud/region, e.g. "aws/us-east-*"'),
+        spot: z.boolean().optional(),
+    })
+        .strict()
+        .optional(),
+    outcome: z.enum(OUTCOMES),
+    ...outcomeFields,
+})
+    .strict()
+    .superRefine((r, ctx) => {
+    if (r.then === 'preempt')
+        ctx.addIssue({ code: 'custom', path: ['then'], message: "'then' cannot be 'preempt'" });
+});
+const scenarioSchema = z
+    .object({
+    defaults: z
+        .object({ duration: duration.optional(), startup: startup.optional(), log_lines: z.number().int().min(0).optional() })
+        .strict()
+        .optional(),
+    rules: z.array(ruleSchema).default([]),
+})
+    .strict();
+export { findRule, globMatch, scenarioPath } from './scenario-match.js';
+export function loadScenario(path) {
+    if (path === undefined)
+        return { rules: [] };
+    let text;
+    try {
+        text = readFileSync(path, 'utf8');
+    }
+    catch (e) {
+        throw new SimConfigError(`cannot read scenario file ${path}: ${e.message}`);
+    }
+    return parseScenario(text, path);
+}
+export function parseScenario(text, path) {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    if (doc.errors.length > 0) {
+        const err = doc.errors[0];
+        const pos = lineCounter.linePos(err.pos[0]);
+        throw new SimConfigError(`${path}:${pos.line}:${pos.col}: invalid YAML: ${err.message.split('\n')[0]}`);
+    }
+    const data = doc.toJS() ?? {};
+    const parsed = scenarioSchema.safeParse(data);
+    if (parsed.success)
+        return parsed.data;
+    const issue = parsed.error.issues[0];
+    // Point at the deepest node of the path that exists in the document.
+    let where = '';
+    const segs = [...issue.path];
+    for (let n = segs.length; n >= 0; n--) {
+        const node = n === 0 ? doc.contents : doc.getIn(segs.slice(0, n), true);
+        const range = node?.range;
+        if (range) {
+            const pos = lineCounter.linePos(range[0]);
+            where = `:${pos.line}:${pos.col}`;
+            break;
+        }
+    }
+    const keyPath = segs.length ? segs.join('.') : '(top level)';
+    throw new SimConfigError(`${path}${where}: ${keyPath}: ${issue.message}`);
+}

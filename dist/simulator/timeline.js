@@ -1,0 +1,301 @@
+// Each job's life is fixed at launch as a list of status transitions per task (plus an optional
+// STARTING<->PENDING backoff loop for jobs that never get capacity). Everything `sky jobs queue`
+// shows is a pure function of (record, now). Cancellation cuts the timeline and appends to it.
+import { isTerminal } from '../sky/job-status.js';
+import { categoryLines, getCategory } from './failure-library.js';
+const DEFAULT_DURATION = 30 * 60;
+function startupOf(rule, scenario) {
+    const s = rule?.startup ?? scenario.defaults?.startup;
+    if (s === undefined)
+        return { pending: 15, starting: 105 };
+    if (typeof s === 'number') {
+        const pending = Math.min(15, s / 4);
+        return { pending, starting: s - pending };
+    }
+    return { pending: s.pending ?? 15, starting: s.starting ?? 105 };
+}
+function echoTexts(script) {
+    if (!script)
+        return [];
+    const out = [];
+    for (const raw of script.split('\n')) {
+        const m = /^\s*echo\s+(?:-e\s+)?(.*)$/.exec(raw);
+        if (!m)
+            continue;
+        let t = m[1].trim();
+        if ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'")))
+            t = t.slice(1, -1);
+        out.push(t.slice(0, 300));
+        if (out.length >= 8)
+            break;
+    }
+    return out;
+}
+/** Builds one task's timeline starting at t0 (when it is submitted). */
+export function buildTask(spec, rule, scenario, jobId, t0) {
+    let outcome = rule?.outcome ?? 'succeed';
+    const cat = rule?.category ? getCategory(rule.category) : undefined;
+    // A `fail` outcome takes its shape from the category's status in the failure-log library.
+    if (cat && outcome === 'fail') {
+        const byStatus = {
+            FAILED_PRECHECKS: 'failed_precheck',
+            FAILED_NO_RESOURCE: 'failed_no_resource',
+            FAILED_CONTROLLER: 'failed_controller',
+            STARTING: 'stuck',
+            PENDING: 'stuck',
+            RECOVERING: 'preempt',
+        };
+        outcome = byStatus[cat.status] ?? 'fail';
+    }
+    const su = startupOf(rule, scenario);
+    const tl = [['PENDING', t0]];
+    const task = {
+        name: spec.name,
+        res: spec.resources,
+        sub: t0,
+        tl,
+        infra: spec.cloud === '-' ? '-' : spec.region ? `${spec.cloud} (${spec.region})` : spec.cloud,
+        cloud: spec.cloud,
+        region: spec.region,
+        cres: spec.clusterResources,
+        log: { nodes: spec.nodes, su: echoTexts(spec.setup), ru: echoTexts(spec.run), n: 0, iv: 60, sd: spec.setup ? 20 : 0 },
+    };
+    if (spec.zone)
+        task.zone = spec.zone;
+    const tStart = t0 + su.pending;
+    const tRun = tStart + su.starting;
+    const logLines = rule?.log_lines ?? scenario.defaults?.log_lines ?? 20;
+    if (rule?.tracking_url)
+        task.log.url = rule.tracking_url.replaceAll('{job_id}', String(jobId)).replaceAll('{name}', spec.name);
+    const finalOutcome = outcome === 'preempt' ? (rule?.then ?? 'succeed') : outcome;
+    if (cat?.phase === 'provision' && rule?.category) {
+        task.log.cat = rule.category;
+        task.log.ph = 'provision';
+    }
+    const failAt = rule?.at ?? (rule?.at_minute !== undefined ? rule.at_minute * 60 : undefined);
+    // Outcomes that never reach RUNNING.
+    if (finalOutcome === 'stuck' || finalOutcome === 'failed_no_resource' || finalOutcome === 'failed_precheck') {
+        tl.push(['STARTING', tStart]);
+        if (finalOutcome === 'failed_precheck') {
+            const end = tStart + Math.min(su.starting, 20);
+            tl.push(['FAILED_PRECHECKS', end]);
+            task.fr =
+                rule?.reason ??
+                    (cat?.phase === 'provision' ? bracketReason(rule.category) : undefined) ??
+                    `[sky.exceptions.ResourcesUnavailableError] Task '${spec.name}' requires ${spec.cloud === '-' ? 'AWS' : spec.cloud} which is not enabled. To enable access, change the task cloud requirement or run: sky check ${(spec.cloud === '-' ? 'AWS' : spec.cloud).toLowerCase()}`;
+            return { task, end, final: 'FAILED_PRECHECKS' };
+        }
+        task.loop = { from: tStart, a: 120, b: 60 };
+        if (finalOutcome === 'failed_no_resource') {
+            const end = tStart + (failAt ?? 4 * 3600);
+            task.loop.until = end;
+            tl.push(['FAILED_NO_RESOURCE', end]);
+            task.fr = rule?.reason ?? 'sky.exceptions.ManagedJobReachedMaxRetriesError: Resources unavailable: failed to launch clusters after 240 retries.';
+            return { task, end, final: 'FAILED_NO_RESOURCE' };
+        }
+        return { task };
+    }
+    tl.push(['STARTING', tStart]);
+    let t = tRun;
+    tl.push(['RUNNING', t]);
+    if (outcome === 'preempt') {
+        const times = rule?.times ?? 1;
+        const every = rule?.every ?? 20 * 60;
+        const recovery = rule?.recovery ?? 5 * 60;
+        for (let k = 0; k < times; k++) {
+            t += every;
+            tl.push(['RECOVERING', t]);
+            t += recovery;
+            tl.push(['RUNNING', t]);
+        }
+    }
+    let runFor;
+    let final;
+    const failReason = `To see the details, run: sky jobs logs --controller ${jobId}`;
+    switch (finalOutcome) {
+        case 'fail':
+        case 'fail_setup': {
+            const setupPhase = finalOutcome === 'fail_setup' || cat?.phase === 'setup';
+            runFor = failAt ?? (setupPhase ? 60 : 10 * 60);
+            final = setupPhase ? 'FAILED_SETUP' : cat?.status && cat.status.startsWith('FAILED') ? cat.status : 'FAILED';
+            task.fr = rule?.reason ?? failReason;
+            task.log.ph = setupPhase ? 'setup' : 'run';
+            if (rule?.category)
+                task.log.cat = rule.category;
+            if (cat?.phase === 'provision')
+                delete task.log.cat;
+            task.log.rc = rule?.exit_code ?? cat?.exitCode ?? 1;
+            if (setupPhase)
+                task.log.sd = runFor;
+            break;
+        }
+        case 'failed_controller':
+            runFor = failAt ?? 5 * 60;
+            final = 'FAILED_CONTROLLER';
+            task.fr = rule?.reason ?? `Controller process has exited abnormally. For more details, run: sky jobs logs --controller ${jobId}`;
+            break;
+        default:
+            runFor = rule?.duration ?? scenario.defaults?.duration ?? DEFAULT_DURATION;
+            final = 'SUCCEEDED';
+    }
+    if (task.log.ph !== 'setup')
+        task.log.sd = Math.min(task.log.sd, runFor / 4);
+    task.log.n = task.log.ph === 'setup' ? 0 : logLines;
+    task.log.iv = Math.max((runFor - task.log.sd) / (logLines + 1), 1e-6);
+    const end = t + runFor;
+    tl.push([final, end]);
+    return { task, end, final };
+}
+/** A precheck category's failure_reason: its last `[sky.exceptions.…] …` line, if any. */
+function bracketReason(category) {
+    const lines = categoryLines(category);
+    for (let i = lines.length - 1; i >= 0; i--)
+        if (/^\[[\w.]+\] /.test(lines[i]))
+            return lines[i];
+    return undefined;
+}
+function loopStatusAt(loop, t) {
+    if (t < loop.from || (loop.until !== undefined && t >= loop.until))
+        return undefined;
+    const phase = (t - loop.from) % (loop.a + loop.b);
+    return phase < loop.a ? 'STARTING' : 'PENDING';
+}
+export function statusAt(task, t) {
+    if (task.loop) {
+        const s = loopStatusAt(task.loop, t);
+        if (s !== undefined)
+            return { status: s, backoff: s === 'PENDING' };
+    }
+    let status = task.tl[0]?.[0] ?? 'PENDING';
+    for (const [s, at] of task.tl) {
+        if (at <= t)
+            status = s;
+        else
+            break;
+    }
+    return { status, backoff: false };
+}
+/** RUNNING segments ("attempts": a fresh cluster each) up to time t. */
+export function attempts(task, t = Number.POSITIVE_INFINITY) {
+    const out = [];
+    const tl = task.tl;
+    for (let i = 0; i < tl.length; i++) {
+        const [s, at] = tl[i];
+        if (s !== 'RUNNING' || at > t)
+            continue;
+        const next = tl[i + 1];
+        const ended = next !== undefined && next[1] <= t;
+        out.push({
+            index: out.length,
+            start: at,
+            plannedEnd: next?.[1],
+            end: ended ? next[1] : undefined,
+            endStatus: ended ? next[0] : undefined,
+        });
+    }
+    return out;
+}
+export function taskView(task, t) {
+    const { status, backoff } = statusAt(task, t);
+    const atts = attempts(task, t);
+    let jobDuration = 0;
+    for (const a of atts)
+        jobDuration += (a.end ?? t) - a.start;
+    const first = atts[0];
+    const last = atts[atts.length - 1];
+    const terminal = isTerminal(status);
+    let endAt = null;
+    if (terminal) {
+        for (const [s, at] of task.tl)
+            if (s === status && at <= t)
+                endAt = at;
+    }
+    const recoveryCount = task.tl.filter(([s, at]) => s === 'RECOVERING' && at <= t).length;
+    let scheduleState;
+    if (terminal)
+        scheduleState = 'DONE';
+    else if (backoff)
+        scheduleState = 'ALIVE_BACKOFF';
+    else if (status === 'PENDING')
+        scheduleState = 'WAITING';
+    else if (status === 'STARTING')
+        scheduleState = 'LAUNCHING';
+    else
+        scheduleState = 'ALIVE';
+    const failureReason = terminal && status !== 'SUCCEEDED' && status !== 'CANCELLED' ? (task.fr ?? null) : null;
+    let details = null;
+    if (backoff)
+        details = 'In backoff, waiting for resources';
+    else if (scheduleState === 'WAITING')
+        details = 'Waiting for other jobs to launch';
+    if (details && failureReason)
+        details = `${details} - ${failureReason}`;
+    else if (!details && failureReason)
+        details = `Failure: ${failureReason}`;
+    return {
+        status,
+        submittedAt: task.sub !== undefined && task.sub <= t ? task.sub : null,
+        startAt: first ? first.start : null,
+        endAt,
+        jobDuration,
+        lastRecoveredAt: last ? last.start : -1,
+        recoveryCount,
+        scheduleState,
+        details,
+        failureReason,
+        backoff,
+    };
+}
+/** The job's status: the first task that is not SUCCEEDED (`_get_job_status_from_tasks`). */
+export function jobStatus(job, t) {
+    for (const [i, task] of job.tasks.entries()) {
+        const s = statusAt(task, t).status;
+        if (s !== 'SUCCEEDED')
+            return { status: s, taskId: i };
+    }
+    return { status: 'SUCCEEDED', taskId: Math.max(job.tasks.length - 1, 0) };
+}
+/** Appends a cancellation at time tc (cut the plan, CANCELLING, then CANCELLED a few seconds later). */
+export function cancelJob(job, tc) {
+    const { status } = jobStatus(job, tc);
+    const direct = status === 'PENDING'; // set_pending_cancelled: straight to CANCELLED
+    const done = tc + 8 + (job.id % 5);
+    for (const task of job.tasks) {
+        const s = statusAt(task, tc).status;
+        if (isTerminal(s))
+            continue;
+        task.tl = task.tl.filter(([, at]) => at <= tc);
+        if (task.loop) {
+            if (task.loop.until === undefined || task.loop.until > tc)
+                task.loop.until = tc;
+            if (task.loop.from >= tc)
+                delete task.loop;
+        }
+        if (task.sub !== undefined && task.sub > tc)
+            delete task.sub;
+        if (direct || s === 'PENDING')
+            task.tl.push(['CANCELLED', direct ? tc : done]);
+        else {
+            task.tl.push(['CANCELLING', tc]);
+            task.tl.push(['CANCELLED', done]);
+        }
+        delete task.fr;
+    }
+}
+/** Next simulated instant at which anything about the job changes after t (for polling). */
+export function nextChange(job, t) {
+    let best;
+    for (const task of job.tasks) {
+        for (const [, at] of task.tl)
+            if (at > t && (best === undefined || at < best))
+                best = at;
+        if (task.loop && t >= task.loop.from && (task.loop.until === undefined || t < task.loop.until)) {
+            const period = task.loop.a + task.loop.b;
+            const phase = (t - task.loop.from) % period;
+            const nxt = t + (phase < task.loop.a ? task.loop.a - phase : period - phase);
+            if (best === undefined || nxt < best)
+                best = nxt;
+        }
+    }
+    return best;
+}

@@ -1,0 +1,1 @@
+export const QUEUE_JSON_SCHEMA_VERSION = 1;

@@ -1,0 +1,17 @@
+// The managed job id in `sky jobs launch` output (sky/utils/ux_utils.py command_hint_messages).
+const MANAGED_JOB_ID = /^Managed Job ID: (\d+)\s*$/m;
+// Pool launches with --num-jobs > 1.
+const MANY_JOB_IDS = /^Jobs submitted with IDs: ([\d, ]+)\.?\s*$/m;
+// Controller-side submission line; historically equal to the managed job id (see skypilot-cli.md §2.3).
+const SUBMITTED_ID = /Job submitted, ID: (\d+)/;
+/** Job ids printed by a launch, best source first; empty when the launch printed none. */
+export function parseLaunchJobIds(stdout) {
+    const managed = MANAGED_JOB_ID.exec(stdout);
+    if (managed)
+        return [Number(managed[1])];
+    const many = MANY_JOB_IDS.exec(stdout);
+    if (many)
+        return many[1].split(',').map((s) => Number(s.trim())).filter(Number.isInteger);
+    const submitted = SUBMITTED_ID.exec(stdout);
+    return submitted ? [Number(submitted[1])] : [];
+}

@@ -1,0 +1,48 @@
+// An append-only JSONL file that survives a crash at any instant: each batch of lines is one write, and a
+// last line cut by a crash is dropped before the next append, so every line of the file parses.
+import { appendFileSync, closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
+export function appendJsonl(path, records, { repair = true } = {}) {
+    if (records.length === 0)
+        return;
+    if (repair)
+        repairTail(path);
+    appendFileSync(path, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+}
+/** Every record that parses and validates; a cut last line (not yet repaired) is skipped. */
+export function readJsonl(path, schema) {
+    if (!existsSync(path))
+        return [];
+    const out = [];
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+        if (line.trim() === '')
+            continue;
+        try {
+            out.push(schema.parse(JSON.parse(line)));
+        }
+        catch {
+            /* a line cut by a crash */
+        }
+    }
+    return out;
+}
+function repairTail(path) {
+    if (!existsSync(path))
+        return;
+    const fd = openSync(path, 'r+');
+    try {
+        const size = fstatSync(fd).size;
+        if (size === 0)
+            return;
+        const last = Buffer.alloc(1);
+        readSync(fd, last, 0, 1, size - 1);
+        if (last[0] === 0x0a)
+            return;
+        const chunk = Buffer.alloc(Math.min(size, 1 << 20));
+        readSync(fd, chunk, 0, chunk.length, size - chunk.length);
+        const cut = chunk.lastIndexOf(0x0a);
+        ftruncateSync(fd, cut < 0 ? size - chunk.length : size - chunk.length + cut + 1);
+    }
+    finally {
+        closeSync(fd);
+    }
+}

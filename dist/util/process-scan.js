@@ -1,0 +1,35 @@
+// Finding processes by a marker in their environment: a launcher killed between spawning `sky jobs launch`
+// and writing down its pid leaves an orphan that only the marker identifies. Linux (/proc) only; elsewhere
+// the caller falls back to waiting a grace period.
+import { readdirSync, readFileSync } from 'node:fs';
+export const canScanProcesses = () => {
+    try {
+        readdirSync('/proc/self');
+        return true;
+    }
+    catch {
+        return false;
+    }
+};
+/** Pids of live processes whose environment has `name=<one of values>`. */
+export function processesWithEnv(name, values) {
+    const pids = [];
+    for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        let environ;
+        try {
+            environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
+        }
+        catch {
+            continue; // gone, or not ours to read
+        }
+        for (const kv of environ.split('\0')) {
+            if (kv.startsWith(`${name}=`) && values.has(kv.slice(name.length + 1))) {
+                pids.push(Number(entry));
+                break;
+            }
+        }
+    }
+    return pids;
+}
