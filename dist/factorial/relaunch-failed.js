@@ -56,7 +56,7 @@ export async function relaunchFailed(experimentId, options, ctx) {
                 return { events: [{ type: 'cycle_authorization', ...auth }], result: m };
             });
         }
-        const f1 = checkWaitForTerminal(manifest);
+        const f1 = checkWaitForTerminal(manifest, { killSwitchException: false });
         if (!f1.allowed)
             throw new RuleRefusal(f1.rule, f1.reason, f1.details);
         const conditions = relaunchCandidates(manifest);

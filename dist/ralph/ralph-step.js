@@ -38,6 +38,10 @@ export function reduceRalphEvents(run, events) {
     }
     return state;
 }
+/** The run's name: --name, else the task's name, else the task file's name. */
+export function runName(settings, task = readTaskBasics(settings.task_yaml)) {
+    return settings.name ?? task.name ?? basename(settings.task_yaml).replace(/\.[^.]*$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
+}
 export const ralphLogPath = (outputsDir) => join(outputsDir, 'ralph_diagnoses.jsonl');
 const round2 = (x) => Math.round(x * 100) / 100;
 const ONE_LINE = 400;
@@ -45,7 +49,7 @@ export async function ralphStep(settings, ctx) {
     mkdirSync(ctx.outputsDir, { recursive: true });
     const log = ralphLogPath(ctx.outputsDir);
     const task = readTaskBasics(settings.task_yaml);
-    const run = settings.name ?? task.name ?? basename(settings.task_yaml).replace(/\.[^.]*$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
+    const run = runName(settings, task);
     // One step at a time per run, across processes (an agent and `skyloop ralph run` must not both launch).
     return withFileLock(join(ctx.outputsDir, `ralph_${run}`), async () => {
         const state = reduceRalphEvents(run, readJsonl(log, RalphEventSchema));
@@ -175,7 +179,7 @@ async function watchAttempt(a, state, task, settings, ctx, emit, result, stop) {
         return result('attempt_ended', `attempt ${a.attempt} failed with ${category.id} (transient); retrying unchanged (${failures} of ${settings.max_retries_per_category} retries)`, { status });
     }
     ended(null, null);
-    return stop('needs_change', `${category.id} needs a ${category.fixability} change, never applied automatically: ${category.fix_strategy}`);
+    return stop('needs_change', `${category.id} (${category.fixability}) has no automatic fix the single-job loop may apply: ${category.fix_strategy}`);
 }
 // MLflow prints both "View run <name> at: <url>" and "View experiment at: <url>"; the run is what we want.
 const TRACKING = /View run \S+ at: (https?:\/\/\S+)|(https?:\/\/\S+\/runs\/\S+)/;

@@ -44,6 +44,10 @@ describe('skyloop factorial (CLI, simulator)', () => {
       'sam3/cbdice/calibration-true/fold-0', 'sam3/cbdice/calibration-true/fold-1',
     ]);
     expect(firing.cancelled.sort()).toEqual(['sam3/cbdice/calibration-false/fold-2', 'sam3/cbdice/calibration-true/fold-2']);
+    // The kill switch lets diagnosis start, never a relaunch while other jobs of the batch still run.
+    const tooSoon = await skyloop(['factorial', 'relaunch', 'seg']);
+    expect(tooSoon.exitCode).toBe(1);
+    expect(tooSoon.stderr).toMatch(/F1 WAIT-FOR-TERMINAL: \d+ job\(s\) of batch 0 are not terminal yet/);
 
     await w.advance(24 * 3600);
     const done = await watch;

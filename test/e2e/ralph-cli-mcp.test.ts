@@ -60,6 +60,11 @@ describe('ralph-loop through the CLI and MCP', () => {
       const pre = await call('preflight_check', { task_yaml: w.task, min_free_disk_gb: 0 });
       expect(pre.structuredContent).toMatchObject({ ok: true, blocking: [] });
 
+      const blocked = await call('ralph_step', { task_yaml: w.task, name: 'blocked', preflight: { required_env: ['SKYLOOP_TEST_UNSET_VAR'] } });
+      expect(blocked.isError).toBe(true);
+      expect(JSON.stringify(blocked.content)).toMatch(/PRE-FLIGHT: blocked by env_vars/);
+      expect((await call('job_status', { job_id: 1 })).isError).toBe(true); // nothing was launched
+
       const actions: string[] = [];
       let last: { action: string; report: { outcome: string; attempts: { category: string | null }[] } } | undefined;
       for (let i = 0; i < 200 && last?.action !== 'stopped'; i++) {

@@ -65,6 +65,9 @@ describe('rebuild and relaunch', () => {
       const rebuild = JSON.parse((await w.skyloop(['factorial', 'rebuild', 'seg', '--json'])).stdout);
       expect(rebuild).toMatchObject({ verified: true, refused_reason: null, image: `docker:${w.image}` });
       expect(rebuild.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      // Looking at the unchanged aggregation again does not make the rebuild older than it.
+      expect((await w.skyloop(['factorial', 'diagnose', 'seg'])).exitCode).toBe(0);
+      expect(w.manifest().aggregations).toHaveLength(1);
 
       // Eight agents ask at once: exactly one batch is launched.
       const calls = await Promise.all(Array.from({ length: 8 }, () => w.skyloop(['factorial', 'relaunch', 'seg', '--json'])));

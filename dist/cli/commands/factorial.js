@@ -64,8 +64,9 @@ export async function factorialCommand(argv, out) {
         case 'status': {
             const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, all: { type: 'boolean' }, refresh: { type: 'boolean' } } });
             const id = one(positionals, 'experiment');
+            // Read-only like the MCP queue_status: a refresh updates statuses but never cancels (the kill switch is watch's).
             if (values.refresh)
-                await pollExperiment(id, ctx);
+                await pollExperiment(id, ctx, { killSwitch: false });
             const status = experimentStatus(id, ctx, { all: values.all ?? false });
             if (values.json) {
                 out.write(JSON.stringify(status, null, 2) + '\n');

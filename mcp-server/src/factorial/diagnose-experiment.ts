@@ -27,7 +27,12 @@ export async function diagnoseExperiment(experimentId: string, ctx: FactorialCon
   if (pending.length > 0) manifest = await diagnoseFailures(store, pending, ctx);
 
   const library = defaultLibrary();
-  const aggregation = aggregateFailures(manifest, (id) => library.byName.get(id), ctx.now());
+  const fresh = aggregateFailures(manifest, (id) => library.byName.get(id), ctx.now());
+  // Aggregating an unchanged batch again keeps the original (F3 compares rebuilds with its time).
+  const previous = manifest.aggregations.find((a) => a.batch === fresh.batch);
+  const same = previous !== undefined && JSON.stringify({ ...previous, created_at: '' }) === JSON.stringify({ ...fresh, created_at: '' });
+  if (same) return previous;
+  const aggregation = fresh;
   await store.update((m) => {
     m.aggregations = [...m.aggregations.filter((a) => a.batch !== aggregation.batch), aggregation];
     return {

@@ -72,7 +72,7 @@ export async function relaunchFailed(
         return { events: [{ type: 'cycle_authorization', ...auth }], result: m };
       });
     }
-    const f1 = checkWaitForTerminal(manifest);
+    const f1 = checkWaitForTerminal(manifest, { killSwitchException: false });
     if (!f1.allowed) throw new RuleRefusal(f1.rule, f1.reason, f1.details);
     const conditions = relaunchCandidates(manifest);
     if (conditions.length === 0) throw new RuleRefusal('NOTHING TO RELAUNCH', `batch ${currentBatch(manifest)} has no failed or kill-switch-cancelled conditions`);

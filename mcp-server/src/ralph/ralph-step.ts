@@ -75,6 +75,11 @@ export interface StepResult {
   stopped: { outcome: Stopped['outcome']; reason: string; issue_draft: string | null } | null;
 }
 
+/** The run's name: --name, else the task's name, else the task file's name. */
+export function runName(settings: RalphSettings, task: TaskBasics = readTaskBasics(settings.task_yaml)): string {
+  return settings.name ?? task.name ?? basename(settings.task_yaml).replace(/\.[^.]*$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
+}
+
 export const ralphLogPath = (outputsDir: string) => join(outputsDir, 'ralph_diagnoses.jsonl');
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const ONE_LINE = 400;
@@ -83,7 +88,7 @@ export async function ralphStep(settings: RalphSettings, ctx: RalphContext): Pro
   mkdirSync(ctx.outputsDir, { recursive: true });
   const log = ralphLogPath(ctx.outputsDir);
   const task = readTaskBasics(settings.task_yaml);
-  const run = settings.name ?? task.name ?? basename(settings.task_yaml).replace(/\.[^.]*$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
+  const run = runName(settings, task);
   // One step at a time per run, across processes (an agent and `skyloop ralph run` must not both launch).
   return withFileLock(join(ctx.outputsDir, `ralph_${run}`), async () => {
     const state = reduceRalphEvents(run, readJsonl(log, RalphEventSchema));
@@ -216,7 +221,7 @@ async function watchAttempt(a: Started, state: RalphState, task: TaskBasics, set
     return result('attempt_ended', `attempt ${a.attempt} failed with ${category.id} (transient); retrying unchanged (${failures} of ${settings.max_retries_per_category} retries)`, { status });
   }
   ended(null, null);
-  return stop('needs_change', `${category.id} needs a ${category.fixability} change, never applied automatically: ${category.fix_strategy}`);
+  return stop('needs_change', `${category.id} (${category.fixability}) has no automatic fix the single-job loop may apply: ${category.fix_strategy}`);
 }
 
 // MLflow prints both "View run <name> at: <url>" and "View experiment at: <url>"; the run is what we want.

@@ -4,11 +4,15 @@ import { currentBatch, unfinishedAttempts, type Manifest } from '../factorial/ma
 
 export type RuleVerdict = { allowed: true; reason: string } | { allowed: false; rule: string; reason: string; details: string[] };
 
-export function checkWaitForTerminal(manifest: Manifest): RuleVerdict {
+/**
+ * `killSwitchException`: diagnosis may start once the kill switch fired; a relaunch never starts while
+ * jobs of the batch still run (their failures would miss the relaunch).
+ */
+export function checkWaitForTerminal(manifest: Manifest, { killSwitchException = true } = {}): RuleVerdict {
   const running = unfinishedAttempts(manifest);
   if (running.length === 0) return { allowed: true, reason: 'every job of the current batch is terminal' };
   const batch = currentBatch(manifest);
-  if (manifest.kill_switch.some((k) => k.batch === batch)) {
+  if (killSwitchException && manifest.kill_switch.some((k) => k.batch === batch)) {
     return { allowed: true, reason: `the kill switch fired in batch ${batch}; ${running.length} job(s) still run` };
   }
   return {

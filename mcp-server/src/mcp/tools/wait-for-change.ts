@@ -24,8 +24,8 @@ export function registerWaitForChange(server: McpServer, ctx: FactorialContext):
       description:
         'Block until some job of the experiment changes state, the kill switch fires, every job is terminal, or ' +
         'timeout_s passes, polling SkyPilot once per interval and sending progress notifications meanwhile. Use this ' +
-        'instead of polling queue_status. Runs the kill switch (3+ identical failures within 5 min cancel the ' +
-        'same-config jobs not yet past the failure point), so it may cancel jobs.',
+        'instead of polling queue_status. Runs the kill switch (by default 3+ identical failures within 5 min cancel ' +
+        'the running jobs of the same config not yet past the failure point; thresholds are in the config), so it may cancel jobs.',
       inputSchema: {
         experiment: z.string().describe('Experiment id'),
         timeout_s: z.number().min(1).max(3600).default(300).describe('Longest wait in seconds'),
