@@ -31,7 +31,9 @@ export const ExperimentConfigSchema = z
         .describe('`docker:<ref>`; overrides the task YAML resources.image_id. A task without a docker image is refused.'),
     cost: z
         .strictObject({
-        hourly_rate_usd: positive().describe('Price of one node-hour of the task resources.'),
+        hourly_rate_usd: positive()
+            .optional()
+            .describe("Price of one node-hour; default: the cheapest offer for the task's accelerators in `sky gpus list`"),
         expected_hours: positive().describe('Expected run time of one condition.'),
         budget_usd: positive().describe('Hard cap: launches whose estimate exceeds it are refused.'),
         approval_threshold_usd: z

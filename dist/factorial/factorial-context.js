@@ -1,6 +1,7 @@
 // What the factorial workflows need from the outside world, injected so tests and the MCP server share it.
 import { analyzeJob } from '../diagnosis/analyze-job.js';
 import { defaultLibrary } from '../diagnosis/default-library.js';
+import { catalogHourlyRate } from '../pricing/catalog-price.js';
 import { resolveDigest } from '../registry/registry-client.js';
 import { SkyCli } from '../sky/sky-cli.js';
 export function defaultContext(overrides = {}) {
@@ -22,6 +23,7 @@ export function defaultContext(overrides = {}) {
                 };
             }),
         registry: overrides.registry ?? { resolveDigest: (image) => resolveDigest(image) },
+        hourlyRate: overrides.hourlyRate ?? catalogHourlyRate(),
         orphanWaitMs: overrides.orphanWaitMs ?? 10 * 60_000,
     };
 }

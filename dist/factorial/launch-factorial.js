@@ -34,10 +34,14 @@ export async function launchFactorial(configPath, { approve = false }, ctx) {
             'experiments only in a docker image (set resources.image_id: docker:<ref> or `image:` in the config) ' +
             'so that a rebuilt image is what a relaunch really runs');
     }
-    const estimate = estimateLaunchCost(conditions.length, cfg, task.num_nodes);
+    const rate = cfg.cost.hourly_rate_usd ?? (await ctx.hourlyRate(task.accelerators, task.use_spot));
+    if (rate === null) {
+        throw new LaunchRefused(`no hourly rate: the config has no cost.hourly_rate_usd and \`sky gpus list\` has no price for ${task.accelerators ?? 'the task (no accelerators)'}`);
+    }
+    const estimate = estimateLaunchCost(conditions.length, cfg.cost.expected_hours, rate, task.num_nodes);
     if (estimate > cfg.cost.budget_usd) {
         throw new LaunchRefused(`estimated cost $${estimate.toFixed(2)} (${conditions.length} conditions × ${cfg.cost.expected_hours} h × ` +
-            `$${cfg.cost.hourly_rate_usd}/h × ${task.num_nodes} node(s)) exceeds the budget of $${cfg.cost.budget_usd}`);
+            `$${rate}/h${cfg.cost.hourly_rate_usd === undefined ? ' (catalog price)' : ''} × ${task.num_nodes} node(s)) exceeds the budget of $${cfg.cost.budget_usd}`);
     }
     if (estimate > cfg.cost.approval_threshold_usd && !approve) {
         throw new LaunchRefused(`estimated cost $${estimate.toFixed(2)} is above the approval threshold of $${cfg.cost.approval_threshold_usd}: ` +
@@ -51,7 +55,7 @@ export async function launchFactorial(configPath, { approve = false }, ctx) {
         factors: cfg.factors,
         conditions,
         image,
-        hourlyRateUsd: cfg.cost.hourly_rate_usd,
+        hourlyRateUsd: rate,
         nodesPerJob: task.num_nodes,
         budgetUsd: cfg.cost.budget_usd,
         estimatedCostUsd: estimate,

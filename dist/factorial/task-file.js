@@ -16,5 +16,11 @@ const TaskSchema = z.looseObject({
 export function readTaskFile(file) {
     const task = readYamlFile(file, TaskSchema);
     const image = task.resources?.image_id;
-    return { image: typeof image === 'string' ? image : null, num_nodes: task.num_nodes ?? 1 };
+    const acc = task.resources?.accelerators;
+    return {
+        image: typeof image === 'string' ? image : null,
+        num_nodes: task.num_nodes ?? 1,
+        accelerators: typeof acc === 'string' ? acc : null,
+        use_spot: task.resources?.use_spot === true,
+    };
 }

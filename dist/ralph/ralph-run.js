@@ -2,8 +2,7 @@
 // resumes from outputs/ralph_diagnoses.jsonl instead of starting over.
 import { z } from 'zod';
 import { defaultLibrary } from '../diagnosis/default-library.js';
-import { parseGpuTable } from '../preflight/gpu-availability.js';
-import { defaultRunSky } from '../preflight/run-sky.js';
+import { catalogHourlyRate } from '../pricing/catalog-price.js';
 import { readJsonl } from '../store/jsonl-log.js';
 import { RalphEventSchema } from './ralph-events.js';
 import { ralphLogPath, ralphStep, reduceRalphEvents } from './ralph-step.js';
@@ -54,17 +53,7 @@ export async function ralphRun(settings, ctx, { onStep, signal } = {}) {
             await new Promise((r) => setTimeout(r, settings.poll_interval_s * 1000));
     }
 }
-/** Catalog price of the GPU from `sky gpus list` (the cheapest offer), spot or on-demand. */
-export function catalogHourlyRate(env = process.env) {
-    const runSky = defaultRunSky(env);
-    return async (gpu, spot) => {
-        if (gpu === null)
-            return null;
-        const offers = parseGpuTable(await runSky(['gpus', 'list', gpu]));
-        const prices = offers.map((o) => (spot ? o.hourly_spot_price : o.hourly_price)).filter((p) => p !== null);
-        return prices.length ? Math.min(...prices) : null;
-    };
-}
+export { catalogHourlyRate };
 export function defaultRalphContext(sky, outputsDir) {
     return { sky, outputsDir, now: () => new Date(), library: defaultLibrary(), hourlyRate: catalogHourlyRate() };
 }

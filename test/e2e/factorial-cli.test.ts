@@ -1,7 +1,7 @@
 // The whole factorial loop through the real CLI against the real simulator process.
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { SKYLOOP } from '../helpers/paths.js';
+import { SKY_SIM as SKY_SIM_BIN, SKYLOOP } from '../helpers/paths.js';
 import { factorialWorld, waitFor } from '../helpers/factorial-fixture.js';
 
 describe('skyloop factorial (CLI, simulator)', () => {
@@ -117,5 +117,21 @@ describe('skyloop factorial launch when sky fails', () => {
     expect(JSON.parse(up.stdout)).toMatchObject({ launched: 24, failed: [] });
     expect(w.manifest().jobs.every((j) => j.attempts.length === 1 && j.job_id !== null)).toBe(true);
     expect(w.events().filter((e) => e.type === 'launch_failed')).toHaveLength(24);
+  });
+});
+
+describe('skyloop factorial launch without an hourly rate in the config', () => {
+  it("prices the grid at the cheapest catalog offer for the task's accelerator (sky gpus list)", async () => {
+    const w = factorialWorld();
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const { parseGpuTable } = await import('../../mcp-server/src/preflight/gpu-availability.js');
+    writeFileSync(w.config, readFileSync(w.config, 'utf8').replace('  hourly_rate_usd: 1.2\n', '').replace('budget_usd: 100', 'budget_usd: 1000'));
+    const r = await execa(SKYLOOP, ['factorial', 'launch', w.config, '--approve', '--json'], { env: w.env, reject: false });
+    expect(r.stderr).toBe('');
+    const offers = parseGpuTable((await execa(SKY_SIM_BIN, ['gpus', 'list', 'A100:1'], { env: w.env })).stdout);
+    const cheapest = Math.min(...offers.map((o) => o.hourly_price).filter((p): p is number => p !== null));
+    expect(cheapest).toBeGreaterThan(0);
+    expect(w.manifest().hourly_rate_usd).toBe(cheapest);
+    expect(JSON.parse(r.stdout).estimated_cost_usd).toBeCloseTo(24 * 1 * cheapest, 2);
   });
 });

@@ -1,6 +1,4 @@
-import type { ExperimentConfig } from './experiment-config.js';
-
 /** Expected cost of launching `conditions` jobs: each runs the expected hours on `nodes` nodes at the hourly rate. */
-export function estimateLaunchCost(conditions: number, cfg: Pick<ExperimentConfig, 'cost'>, nodes: number): number {
-  return Math.round(conditions * cfg.cost.expected_hours * cfg.cost.hourly_rate_usd * nodes * 100) / 100;
+export function estimateLaunchCost(conditions: number, expectedHours: number, hourlyRate: number, nodes: number): number {
+  return Math.round(conditions * expectedHours * hourlyRate * nodes * 100) / 100;
 }

@@ -1,6 +1,7 @@
 // What the factorial workflows need from the outside world, injected so tests and the MCP server share it.
 import { analyzeJob } from '../diagnosis/analyze-job.js';
 import { defaultLibrary } from '../diagnosis/default-library.js';
+import { catalogHourlyRate, type HourlyRate } from '../pricing/catalog-price.js';
 import { resolveDigest } from '../registry/registry-client.js';
 import { SkyCli } from '../sky/sky-cli.js';
 import type { Failure } from './manifest.js';
@@ -22,6 +23,8 @@ export interface FactorialContext {
   now: () => Date;
   diagnose: JobDiagnoser;
   registry: RegistryPort;
+  /** Catalog price of a node-hour, when a config gives none. */
+  hourlyRate: HourlyRate;
   /** How long a re-run waits for `sky jobs launch` processes an interrupted run left behind. */
   orphanWaitMs: number;
 }
@@ -46,6 +49,7 @@ export function defaultContext(overrides: Partial<FactorialContext> = {}): Facto
         };
       }),
     registry: overrides.registry ?? { resolveDigest: (image) => resolveDigest(image) },
+    hourlyRate: overrides.hourlyRate ?? catalogHourlyRate(),
     orphanWaitMs: overrides.orphanWaitMs ?? 10 * 60_000,
   };
 }

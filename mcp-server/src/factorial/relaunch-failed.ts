@@ -78,7 +78,7 @@ export async function relaunchFailed(
     if (conditions.length === 0) throw new RuleRefusal('NOTHING TO RELAUNCH', `batch ${currentBatch(manifest)} has no failed or kill-switch-cancelled conditions`);
     const git = await gitState(dirname(files.configPath));
     const source = { git_commit: git.commit, git_dirty: git.dirty, config_sha256: files.configSha256 };
-    const estimate = estimateLaunchCost(conditions.length, files.cfg, manifest.nodes_per_job);
+    const estimate = estimateLaunchCost(conditions.length, files.cfg.cost.expected_hours, manifest.hourly_rate_usd, manifest.nodes_per_job);
     const f3 = checkRebuildBeforeRelaunch(manifest, source);
     const verdicts: RuleVerdict[] = [
       f1,
@@ -122,7 +122,7 @@ async function finish(
     batch: batch.batch,
     conditions: batch.conditions,
     image: batch.docker_image,
-    estimated_cost_usd: estimateLaunchCost(batch.conditions.length, files.cfg, manifest.nodes_per_job),
+    estimated_cost_usd: estimateLaunchCost(batch.conditions.length, files.cfg.cost.expected_hours, manifest.hourly_rate_usd, manifest.nodes_per_job),
     launched,
     reconciled,
     failed,

@@ -18,10 +18,19 @@ const TaskSchema = z.looseObject({
 export interface TaskInfo {
   image: string | null;
   num_nodes: number;
+  /** `GPU:N` when the task asks for one accelerator type. */
+  accelerators: string | null;
+  use_spot: boolean;
 }
 
 export function readTaskFile(file: string): TaskInfo {
   const task = readYamlFile(file, TaskSchema);
   const image = task.resources?.image_id;
-  return { image: typeof image === 'string' ? image : null, num_nodes: task.num_nodes ?? 1 };
+  const acc = task.resources?.accelerators;
+  return {
+    image: typeof image === 'string' ? image : null,
+    num_nodes: task.num_nodes ?? 1,
+    accelerators: typeof acc === 'string' ? acc : null,
+    use_spot: task.resources?.use_spot === true,
+  };
 }

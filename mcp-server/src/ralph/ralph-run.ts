@@ -3,8 +3,7 @@
 import { z } from 'zod';
 import { defaultLibrary } from '../diagnosis/default-library.js';
 import type { SkyPort } from '../factorial/factorial-context.js';
-import { parseGpuTable } from '../preflight/gpu-availability.js';
-import { defaultRunSky } from '../preflight/run-sky.js';
+import { catalogHourlyRate } from '../pricing/catalog-price.js';
 import { readJsonl } from '../store/jsonl-log.js';
 import { RalphEventSchema } from './ralph-events.js';
 import type { RalphSettings } from './ralph-settings.js';
@@ -64,16 +63,7 @@ export async function ralphRun(
   }
 }
 
-/** Catalog price of the GPU from `sky gpus list` (the cheapest offer), spot or on-demand. */
-export function catalogHourlyRate(env: NodeJS.ProcessEnv = process.env): RalphContext['hourlyRate'] {
-  const runSky = defaultRunSky(env);
-  return async (gpu, spot) => {
-    if (gpu === null) return null;
-    const offers = parseGpuTable(await runSky(['gpus', 'list', gpu]));
-    const prices = offers.map((o) => (spot ? o.hourly_spot_price : o.hourly_price)).filter((p): p is number => p !== null);
-    return prices.length ? Math.min(...prices) : null;
-  };
-}
+export { catalogHourlyRate };
 
 export function defaultRalphContext(sky: SkyPort, outputsDir: string): RalphContext {
   return { sky, outputsDir, now: () => new Date(), library: defaultLibrary(), hourlyRate: catalogHourlyRate() };

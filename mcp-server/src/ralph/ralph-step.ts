@@ -7,6 +7,7 @@ import { analyzeJob } from '../diagnosis/analyze-job.js';
 import type { PatternLibrary } from '../diagnosis/pattern-library.js';
 import { redact } from '../diagnosis/redact.js';
 import type { SkyPort } from '../factorial/factorial-context.js';
+import type { HourlyRate } from '../pricing/catalog-price.js';
 import { isTerminal } from '../sky/job-status.js';
 import { withFileLock } from '../store/file-lock.js';
 import { appendJsonl, readJsonl } from '../store/jsonl-log.js';
@@ -21,7 +22,7 @@ export interface RalphContext {
   now: () => Date;
   library: PatternLibrary;
   /** $/hour of the GPU on spot or on-demand (catalog prices), or null when unknown. */
-  hourlyRate: (gpu: string | null, spot: boolean) => Promise<number | null>;
+  hourlyRate: HourlyRate;
 }
 
 type Started = Extract<RalphEvent, { type: 'attempt_started' }>;
