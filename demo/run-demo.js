@@ -63,6 +63,9 @@ copyFileSync(join(repo, 'templates', 'train.sky.yaml'), join(project, 'train.sky
 const config = readFileSync(join(repo, 'templates', 'experiment.example.yaml'), 'utf8')
   .replace('# image: docker:ghcr.io/example/seg-train:v1', `image: docker:${image}`)
   .replace('poll_interval_s: 60 ', `poll_interval_s: ${interval}`)
+  // Launching 24 jobs takes a few real seconds on a busy laptop, i.e. minutes of simulated time: a wider
+  // kill-switch window keeps the planted failures (which start minutes apart) within one window.
+  .replace('window_s: 300 ', 'window_s: 600 ')
   .replace(/commands:\n[\s\S]*$/, [
     'commands:',
     `  test: ${JSON.stringify(`node -e "console.log('unit tests: 42 passed')"`)}`,
