@@ -1,4 +1,4 @@
-import { canScanProcesses, processesWithEnv } from '../util/process-scan.js';
+import { canScanProcesses, isProcessAlive, processesWithEnv } from '../util/process-scan.js';
 import { factorEnvVar } from './experiment-config.js';
 import { applyQueue, currentAttempt, recordLaunch, syncEntry } from './manifest.js';
 /** Launch every condition whose newest attempt is an intent. */
@@ -66,7 +66,7 @@ async function reconcileIntents(store, ctx) {
     const pids = started.flatMap((e) => (e.type === 'launch_started' && e.pid !== null ? [e.pid] : []));
     const markers = new Set([...intents].map((name) => launchMarker(store, name)));
     const scan = canScanProcesses();
-    const orphansAlive = () => pids.some(isAlive) || (scan && processesWithEnv('SKYLOOP_LAUNCH_MARKER', markers).length > 0);
+    const orphansAlive = () => pids.some(isProcessAlive) || (scan && processesWithEnv('SKYLOOP_LAUNCH_MARKER', markers).length > 0);
     const deadline = Date.now() + ctx.orphanWaitMs;
     while (orphansAlive() && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
@@ -89,15 +89,6 @@ async function reconcileIntents(store, ctx) {
 }
 /** Identifies one condition's launch of one experiment among the machine's processes. */
 const launchMarker = (store, jobName) => `${store.manifestPath}#${jobName}`;
-function isAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (e) {
-        return e.code === 'EPERM';
-    }
-}
 /** Launch outcomes are written to the manifest in batches: one atomic write for whatever finished meanwhile. */
 function outcomeRecorder(store) {
     let pending = [];

@@ -10,7 +10,7 @@ export function applyAutoFix(kind, current, task, settings) {
                 next.infra = regions[after];
                 return { overrides: next, description: `no capacity in ${here ?? 'the default region'}: try ${next.infra}` };
             }
-            const gpu = current.gpus ?? task.gpus;
+            const gpu = current.gpus ?? task.accelerators;
             const nextGpu = settings.gpus[gpu === null ? 0 : settings.gpus.indexOf(gpu) + 1];
             if (nextGpu !== undefined && regions.length > 0) {
                 next.gpus = nextGpu;

@@ -10,7 +10,8 @@ import { withFileLock } from '../store/file-lock.js';
 import { appendJsonl, readJsonl } from '../store/jsonl-log.js';
 import { applyAutoFix } from './auto-fixes.js';
 import { RALPH_EVENT_SCHEMA_VERSION, RalphEventSchema } from './ralph-events.js';
-import { noOverrides, readTaskBasics, writeTaskCopy } from './task-copy.js';
+import { readTaskFile } from '../factorial/task-file.js';
+import { noOverrides, writeTaskCopy } from './task-copy.js';
 export function reduceRalphEvents(run, events) {
     const state = { run, started: false, attempts: [], inFlight: null, failuresByCategory: {}, cost_usd: 0, next: noOverrides(), stopped: null };
     for (const e of events) {
@@ -39,7 +40,7 @@ export function reduceRalphEvents(run, events) {
     return state;
 }
 /** The run's name: --name, else the task's name, else the task file's name. */
-export function runName(settings, task = readTaskBasics(settings.task_yaml)) {
+export function runName(settings, task = readTaskFile(settings.task_yaml)) {
     return settings.name ?? task.name ?? basename(settings.task_yaml).replace(/\.[^.]*$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
 }
 export const ralphLogPath = (outputsDir) => join(outputsDir, 'ralph_diagnoses.jsonl');
@@ -48,7 +49,7 @@ const ONE_LINE = 400;
 export async function ralphStep(settings, ctx) {
     mkdirSync(ctx.outputsDir, { recursive: true });
     const log = ralphLogPath(ctx.outputsDir);
-    const task = readTaskBasics(settings.task_yaml);
+    const task = readTaskFile(settings.task_yaml);
     const run = runName(settings, task);
     // One step at a time per run, across processes (an agent and `skyloop ralph run` must not both launch).
     return withFileLock(join(ctx.outputsDir, `ralph_${run}`), async () => {
@@ -78,7 +79,7 @@ async function launchAttempt(run, state, task, settings, ctx, emit, result, stop
     if (state.attempts.length >= settings.max_attempts)
         return stop('max_attempts', `${state.attempts.length} attempts made, the most allowed (--max-attempts)`);
     const overrides = state.next;
-    const gpu = overrides.gpus ?? task.gpus;
+    const gpu = overrides.gpus ?? task.accelerators;
     const spot = overrides.use_spot ?? task.use_spot;
     const rate = settings.hourly_rate_usd ?? (await ctx.hourlyRate(gpu, spot));
     if (rate === null)

@@ -1,5 +1,6 @@
 // ANSI styling as colorama/click emit it. Whether colour is written at all is decided once per
 // process (SKYLOOP_SIM_COLOR=always|never|auto; default always — see README note in main.ts).
+import { stripAnsi } from '../sky/sky-output-text.js';
 export const RESET = '\x1b[0m';
 export const FORE = {
     red: '\x1b[31m',
@@ -10,10 +11,6 @@ export const FORE = {
 };
 export const BRIGHT = '\x1b[1m';
 export const DIM = '\x1b[2m';
-const ANSI_RE = /\x1b\[[0-9;]*m/g;
-export function stripAnsi(s) {
-    return s.replace(ANSI_RE, '');
-}
 /** Printable width (ANSI codes excluded; every code point counts as one column like prettytable's wcwidth for our glyphs). */
 export function visibleWidth(s) {
     let n = 0;

@@ -3,6 +3,7 @@
 // stale timeout, so a crashed run never blocks the next one.
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isProcessAlive } from '../util/process-scan.js';
 const OWNER = 'owner.json';
 /** A lock directory without an owner file is a crash between mkdir and write; give the owner this long. */
 const ORPHAN_GRACE_MS = 5_000;
@@ -21,13 +22,7 @@ function ownerAlive(dir) {
     }
     if (owner.host !== hostname())
         return true; // cannot tell: assume alive
-    try {
-        process.kill(owner.pid, 0);
-        return true;
-    }
-    catch (e) {
-        return e.code === 'EPERM';
-    }
+    return isProcessAlive(owner.pid);
 }
 export async function withFileLock(file, fn, timeoutMs = 60_000) {
     const dir = `${file}.lock`;

@@ -33,3 +33,13 @@ export function processesWithEnv(name, values) {
     }
     return pids;
 }
+/** Whether a process with this pid exists (EPERM: it exists but is someone else's). */
+export function isProcessAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (e) {
+        return e.code === 'EPERM';
+    }
+}

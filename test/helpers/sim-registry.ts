@@ -1,24 +1,33 @@
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { SKY_SIM } from './paths.js';
 
-/** The simulator's OCI registry on a free loopback port, for the lifetime of a test. */
-export async function startSimRegistry(env: Record<string, string>): Promise<{ host: string; stop: () => Promise<void> }> {
-  const child: ResultPromise = execa(SKY_SIM, ['sim', 'registry', '--port', '0'], { env, reject: false, buffer: false, stdin: 'ignore' });
-  const host = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sim registry did not start')), 10_000);
+/**
+ * The simulator's OCI registry (`sky-sim sim registry`) on a free loopback port, for the lifetime of a
+ * test. Its first stdout line must name the port: `Registry listening on http://127.0.0.1:<port>`.
+ */
+export async function startSimRegistry(
+  env: Record<string, string>,
+  { port = 0 } = {},
+): Promise<{ host: string; firstLine: string; stop: () => Promise<number | undefined> }> {
+  const child = execa(SKY_SIM, ['sim', 'registry', '--port', String(port)], { env, reject: false, buffer: false, stdin: 'ignore' });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    let text = '';
     child.stdout?.on('data', (d: Buffer) => {
-      const m = /listening on http:\/\/(127\.0\.0\.1:\d+)/.exec(d.toString());
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1] as string);
-      }
+      text += String(d);
+      const nl = text.indexOf('\n');
+      if (nl >= 0) resolve(text.slice(0, nl));
     });
+    void child.then((r) => reject(new Error(`sky-sim sim registry exited ${r.exitCode}`)));
   });
+  const m = /^Registry listening on http:\/\/(127\.0\.0\.1:\d+)$/.exec(firstLine);
+  if (!m?.[1]) throw new Error(`unexpected first line of sky-sim sim registry: ${firstLine}`);
   return {
-    host,
+    host: m[1],
+    firstLine,
+    /** Stops it with SIGTERM and returns its exit code. */
     stop: async () => {
       child.kill('SIGTERM');
-      await child;
+      return (await child).exitCode;
     },
   };
 }

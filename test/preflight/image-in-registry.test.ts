@@ -29,7 +29,9 @@ describe(`image_in_registry against ${real ? 'docker-registry' : 'sky-sim sim re
   beforeAll(async () => {
     const reg = real ? await startOciRegistry() : await startSimRegistry({ SKYLOOP_SIM_HOME: tempDir('preflight-simreg') });
     host = reg.host;
-    stop = reg.stop;
+    stop = async () => {
+      await reg.stop();
+    };
     digest = (await pushImage({ baseUrl: `http://${host}`, repository: 'team/train' }, 'v1')).digest;
   });
   afterAll(async () => {

@@ -14,7 +14,7 @@ import { binDir, mlflowHandler, simSky, startHttpServer, withPath, writeTask, ty
 const TOKEN = 'mlflow-tok-SECRET-5e6f';
 const HF_SECRET = 'hf_SECRET_value_0a1b2c';
 
-let registry: { host: string; stop: () => Promise<void> };
+let registry: { host: string; stop: () => Promise<unknown> };
 let servers: LocalServer[] = [];
 beforeAll(async () => {
   registry = hasDockerRegistry() ? await startOciRegistry() : await startSimRegistry({ SKYLOOP_SIM_HOME: tempDir('preflight-simreg') });

@@ -1,7 +1,7 @@
 // The simulator's registry (`sky-sim sim registry`) and pusher (`sky-sim sim push`), checked with
 // skyloop's own registry client: the demo's rebuild-and-verify runs on exactly this pair.
 
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,26 +9,10 @@ import { manifestExists, resolveDigest } from '../../mcp-server/src/registry/reg
 import { OCI_INDEX, OCI_MANIFEST, pushBlob, pushImage, pushManifest, sha256Digest } from '../../mcp-server/src/simulator/registry/oci-push.js';
 import { freePort } from '../helpers/oci-registry.js';
 import { SKY_SIM, tempDir } from '../helpers/paths.js';
+import { startSimRegistry } from '../helpers/sim-registry.js';
 import { rejection } from '../helpers/registry-error.js';
 
 const opts = { configDir: tempDir('docker-config') };
-
-/** Starts `sky-sim sim registry` and waits for its first line, which names the port. */
-async function startSimRegistry(home: string, args: string[] = []): Promise<{ child: ResultPromise; host: string; firstLine: string }> {
-  const child = execa(SKY_SIM, ['sim', 'registry', ...args], { env: { SKYLOOP_SIM_HOME: home, SKYLOOP_SIM_SPEED: '0' }, reject: false, stdin: 'ignore' });
-  const firstLine = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      text += String(d);
-      const nl = text.indexOf('\n');
-      if (nl >= 0) resolve(text.slice(0, nl));
-    });
-    void child.then((r) => reject(new Error(`sky-sim sim registry exited ${r.exitCode}: ${String(r.stderr)}`)));
-  });
-  const m = /^Registry listening on http:\/\/(127\.0\.0\.1:\d+)$/.exec(firstLine);
-  if (!m?.[1]) throw new Error(`unexpected first line: ${firstLine}`);
-  return { child, host: m[1], firstLine };
-}
 
 const push = (home: string, args: string[]) =>
   execa(SKY_SIM, ['sim', 'push', ...args], { env: { SKYLOOP_SIM_HOME: home, SKYLOOP_SIM_SPEED: '0' }, reject: false, stdin: 'ignore' });
@@ -38,11 +22,10 @@ describe('sky-sim sim registry + sim push', () => {
   const home = tempDir('sim-registry');
   let reg: Awaited<ReturnType<typeof startSimRegistry>>;
   beforeAll(async () => {
-    reg = await startSimRegistry(home);
+    reg = await startSimRegistry({ SKYLOOP_SIM_HOME: home, SKYLOOP_SIM_SPEED: '0' });
   });
   afterAll(async () => {
-    reg?.child.kill('SIGTERM');
-    await reg?.child;
+    await reg?.stop();
   });
 
   it('pushes an image whose digest the registry client resolves, with the labels in its config', async () => {
@@ -117,13 +100,12 @@ describe('sky-sim sim registry + sim push', () => {
     const pushed = await push(home, [`${reg.host}/durable:v1`]);
     const digest = /@(sha256:\w+)/.exec(String(pushed.stdout))?.[1];
     const port = await freePort();
-    const again = await startSimRegistry(home, ['--port', String(port)]);
+    const again = await startSimRegistry({ SKYLOOP_SIM_HOME: home, SKYLOOP_SIM_SPEED: '0' }, { port });
     try {
       expect(again.firstLine).toBe(`Registry listening on http://127.0.0.1:${port}`);
       expect((await resolveDigest(`${again.host}/durable:v1`, opts)).digest).toBe(digest);
     } finally {
-      again.child.kill('SIGTERM');
-      expect((await again.child).exitCode).toBe(0);
+      expect(await again.stop()).toBe(0);
     }
   });
 });

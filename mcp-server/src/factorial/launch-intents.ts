@@ -2,7 +2,7 @@
 // Intents left by an interrupted run are reconciled with the queue by job name first, so a condition is
 // never launched twice.
 import type { LaunchOptions } from '../sky/sky-cli.js';
-import { canScanProcesses, processesWithEnv } from '../util/process-scan.js';
+import { canScanProcesses, isProcessAlive, processesWithEnv } from '../util/process-scan.js';
 import type { ExperimentStore } from '../store/experiment-store.js';
 import type { EventPayload } from './events.js';
 import { factorEnvVar, type ExperimentConfig } from './experiment-config.js';
@@ -80,7 +80,7 @@ async function reconcileIntents(store: ExperimentStore, ctx: FactorialContext): 
   const pids = started.flatMap((e) => (e.type === 'launch_started' && e.pid !== null ? [e.pid] : []));
   const markers = new Set([...intents].map((name) => launchMarker(store, name)));
   const scan = canScanProcesses();
-  const orphansAlive = () => pids.some(isAlive) || (scan && processesWithEnv('SKYLOOP_LAUNCH_MARKER', markers).length > 0);
+  const orphansAlive = () => pids.some(isProcessAlive) || (scan && processesWithEnv('SKYLOOP_LAUNCH_MARKER', markers).length > 0);
   const deadline = Date.now() + ctx.orphanWaitMs;
   while (orphansAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   // Without /proc a launch whose pid was never written cannot be seen: give it the time a launch may take.
@@ -103,15 +103,6 @@ async function reconcileIntents(store: ExperimentStore, ctx: FactorialContext): 
 
 /** Identifies one condition's launch of one experiment among the machine's processes. */
 const launchMarker = (store: ExperimentStore, jobName: string) => `${store.manifestPath}#${jobName}`;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Launch outcomes are written to the manifest in batches: one atomic write for whatever finished meanwhile. */
 function outcomeRecorder(store: ExperimentStore) {

@@ -3,13 +3,13 @@
 import type { AutoFix } from '../diagnosis/pattern-library.js';
 import type { Overrides } from './ralph-events.js';
 import type { RalphSettings } from './ralph-settings.js';
-import type { TaskBasics } from './task-copy.js';
+import type { TaskInfo } from '../factorial/task-file.js';
 
 export type FixOutcome = { overrides: Overrides; description: string } | { impossible: string };
 
 const MAX_DISK_GB = 2048;
 
-export function applyAutoFix(kind: AutoFix, current: Overrides, task: TaskBasics, settings: RalphSettings): FixOutcome {
+export function applyAutoFix(kind: AutoFix, current: Overrides, task: TaskInfo, settings: RalphSettings): FixOutcome {
   const next: Overrides = { ...current, env: { ...current.env } };
   switch (kind) {
     case 'rotate_region': {
@@ -20,7 +20,7 @@ export function applyAutoFix(kind: AutoFix, current: Overrides, task: TaskBasics
         next.infra = regions[after] as string;
         return { overrides: next, description: `no capacity in ${here ?? 'the default region'}: try ${next.infra}` };
       }
-      const gpu = current.gpus ?? task.gpus;
+      const gpu = current.gpus ?? task.accelerators;
       const nextGpu = settings.gpus[gpu === null ? 0 : settings.gpus.indexOf(gpu) + 1];
       if (nextGpu !== undefined && regions.length > 0) {
         next.gpus = nextGpu;

@@ -14,7 +14,8 @@ import { appendJsonl, readJsonl } from '../store/jsonl-log.js';
 import { applyAutoFix } from './auto-fixes.js';
 import { RALPH_EVENT_SCHEMA_VERSION, RalphEventSchema, type Overrides, type RalphEvent, type RalphEventPayload } from './ralph-events.js';
 import type { RalphSettings } from './ralph-settings.js';
-import { noOverrides, readTaskBasics, writeTaskCopy, type TaskBasics } from './task-copy.js';
+import { readTaskFile, type TaskInfo } from '../factorial/task-file.js';
+import { noOverrides, writeTaskCopy } from './task-copy.js';
 
 export interface RalphContext {
   sky: SkyPort;
@@ -77,7 +78,7 @@ export interface StepResult {
 }
 
 /** The run's name: --name, else the task's name, else the task file's name. */
-export function runName(settings: RalphSettings, task: TaskBasics = readTaskBasics(settings.task_yaml)): string {
+export function runName(settings: RalphSettings, task: TaskInfo = readTaskFile(settings.task_yaml)): string {
   return settings.name ?? task.name ?? basename(settings.task_yaml).replace(/\.[^.]*$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
 }
 
@@ -88,7 +89,7 @@ const ONE_LINE = 400;
 export async function ralphStep(settings: RalphSettings, ctx: RalphContext): Promise<StepResult> {
   mkdirSync(ctx.outputsDir, { recursive: true });
   const log = ralphLogPath(ctx.outputsDir);
-  const task = readTaskBasics(settings.task_yaml);
+  const task = readTaskFile(settings.task_yaml);
   const run = runName(settings, task);
   // One step at a time per run, across processes (an agent and `skyloop ralph run` must not both launch).
   return withFileLock(join(ctx.outputsDir, `ralph_${run}`), async () => {
@@ -120,10 +121,10 @@ type Emit = (e: RalphEventPayload) => void;
 type Result = (action: StepAction, detail: string, extra?: Partial<StepResult>) => StepResult;
 type Stop = (outcome: Stopped['outcome'], reason: string, issue_draft?: string | null) => StepResult;
 
-async function launchAttempt(run: string, state: RalphState, task: TaskBasics, settings: RalphSettings, ctx: RalphContext, emit: Emit, result: Result, stop: Stop): Promise<StepResult> {
+async function launchAttempt(run: string, state: RalphState, task: TaskInfo, settings: RalphSettings, ctx: RalphContext, emit: Emit, result: Result, stop: Stop): Promise<StepResult> {
   if (state.attempts.length >= settings.max_attempts) return stop('max_attempts', `${state.attempts.length} attempts made, the most allowed (--max-attempts)`);
   const overrides = state.next;
-  const gpu = overrides.gpus ?? task.gpus;
+  const gpu = overrides.gpus ?? task.accelerators;
   const spot = overrides.use_spot ?? task.use_spot;
   const rate = settings.hourly_rate_usd ?? (await ctx.hourlyRate(gpu, spot));
   if (rate === null) return stop('launch_failed', `no price known for ${gpu ?? 'the task resources'}${spot ? ' (spot)' : ''}: give --hourly-rate`);
@@ -154,7 +155,7 @@ function describeOverrides(o: Overrides): string {
   return parts.length ? ` with ${parts.join(', ')}` : '';
 }
 
-async function watchAttempt(a: Started, state: RalphState, task: TaskBasics, settings: RalphSettings, ctx: RalphContext, emit: Emit, result: Result, stop: Stop): Promise<StepResult> {
+async function watchAttempt(a: Started, state: RalphState, task: TaskInfo, settings: RalphSettings, ctx: RalphContext, emit: Emit, result: Result, stop: Stop): Promise<StepResult> {
   const record = (await ctx.sky.queue()).records.find((r) => r.job_id === a.job_id && r.task_id === 0);
   if (!record) return stop('launch_failed', `job ${a.job_id} of attempt ${a.attempt} is no longer in the queue`);
   const now = ctx.now();

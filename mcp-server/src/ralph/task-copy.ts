@@ -1,34 +1,9 @@
 // The loop never edits the user's task: each attempt runs a copy with its overrides applied.
+// (Reading the task is factorial/task-file.ts's job.)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Overrides } from './ralph-events.js';
-
-export interface TaskBasics {
-  name: string | null;
-  infra: string | null;
-  gpus: string | null;
-  use_spot: boolean;
-  disk_size: number | null;
-  num_nodes: number;
-  env: Record<string, string>;
-}
-
-export function readTaskBasics(file: string): TaskBasics {
-  const doc = parseDocument(readFileSync(file, 'utf8')).toJS() as Record<string, unknown> | null;
-  const res = (doc?.resources ?? {}) as Record<string, unknown>;
-  const infra = typeof res.infra === 'string' ? res.infra : typeof res.cloud === 'string' ? [res.cloud, res.region].filter(Boolean).join('/') : null;
-  const envs = (doc?.envs ?? {}) as Record<string, unknown>;
-  return {
-    name: typeof doc?.name === 'string' ? doc.name : null,
-    infra: infra?.toLowerCase() ?? null,
-    gpus: typeof res.accelerators === 'string' ? res.accelerators : null,
-    use_spot: res.use_spot === true,
-    disk_size: typeof res.disk_size === 'number' ? res.disk_size : null,
-    num_nodes: typeof doc?.num_nodes === 'number' ? doc.num_nodes : 1,
-    env: Object.fromEntries(Object.entries(envs).map(([k, v]) => [k, v == null ? '' : String(v)])),
-  };
-}
 
 /** Write `original` with `overrides` applied to `target`; comments and layout of the original survive. */
 export function writeTaskCopy(original: string, overrides: Overrides, target: string): void {

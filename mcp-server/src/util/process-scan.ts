@@ -32,3 +32,13 @@ export function processesWithEnv(name: string, values: Set<string>): number[] {
   }
   return pids;
 }
+
+/** Whether a process with this pid exists (EPERM: it exists but is someone else's). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
