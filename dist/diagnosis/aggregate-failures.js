@@ -77,6 +77,8 @@ export function renderAggregation(agg, experimentId) {
             out.push(`  cancelled by the kill switch: ${r.cancelled_by_kill_switch.join(', ')}`);
         if (r.evidence)
             out.push(`  evidence: ${r.evidence}`);
+        if (r.confidence !== 'high')
+            out.push(`  not confident (${r.confidence}): analyze_logs on job ${r.affected_jobs[0]} lists the candidate causes with their lines; decide and say it is your classification`);
         out.push(`  fix: ${r.fix_strategy}`);
         if (r.affected_files.length)
             out.push(`  files: ${r.affected_files.join(', ')}`);

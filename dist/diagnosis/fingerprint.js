@@ -2,8 +2,10 @@
 // between runs of the same bug masked (numbers, hex ids, paths, times, hosts, Ray prefixes).
 /** `(train, pid=1234) msg`, `(head, rank=0, pid=5634) msg`, `(setup pid=2383) msg` → `msg` */
 export const stripRayPrefix = (line) => line.replace(/^\([^()]*\bpid=\d+[^()]*\)\s?/, '');
+/** torch.distributed's `[rank3]:` and DeepSpeed's `worker-5: [rank22]:` → what the rank printed. */
+export const stripRankPrefix = (line) => line.replace(/^(?:[\w.-]+: )?\[rank\d+\]:\s?/, '');
 export function normalizeEvidence(line) {
-    return stripRayPrefix(line)
+    return stripRankPrefix(stripRayPrefix(line))
         .trim()
         .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b/g, '<time>')
         .replace(/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>')

@@ -10,6 +10,11 @@ export function renderAnalysis(a) {
         out.push(`  > ${String(e.line_number).padStart(7)} | ${e.line}`);
         e.after.forEach((l, i) => out.push(`    ${String(e.line_number + 1 + i).padStart(7)} | ${l}`));
     }
+    if (a.candidates.length) {
+        out.push(`  not confident (${a.confidence}): judge from these lines which cause came first, and record it as your own classification:`);
+        for (const c of a.candidates)
+            out.push(`    ${c.category}  line ${c.line_number}${c.live ? '' : ' (earlier)'} | ${c.line}`);
+    }
     out.push(`  fix: ${a.fix_strategy}`);
     if (a.affected_files.length)
         out.push(`  files: ${a.affected_files.join(', ')}`);

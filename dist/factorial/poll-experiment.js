@@ -69,7 +69,8 @@ function killSwitchJobs(m) {
                 status: a.status,
                 ended_at: a.end_time === null ? null : Date.parse(a.end_time) / 1000,
                 duration_s: a.duration_seconds,
-                fingerprint: a.failure?.fingerprint ?? null,
+                // "Identical failure" only on a diagnosis the engine is confident of: a low-confidence guess never cancels jobs.
+                fingerprint: a.failure && a.failure.confidence !== 'low' ? a.failure.fingerprint : null,
             }];
     });
 }

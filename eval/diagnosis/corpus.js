@@ -7,7 +7,6 @@
 // yields the same bytes. The frame never contains a failure text of its own.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 
 export const CASES_DIR = new URL('./cases/', import.meta.url);
@@ -27,7 +26,7 @@ export function loadCases(dir = CASES_DIR) {
     try {
       entries = parse(readFileSync(new URL(file, dir), 'utf8')) ?? [];
     } catch (e) {
-      throw new Error(`${file}: ${e.message.split('\n')[0]}`);
+      throw new Error(`${file}: ${e.message.split('\n')[0]}`, { cause: e });
     }
     for (const c of entries) {
       const where = `${file}: ${c?.id ?? '(no id)'}`;

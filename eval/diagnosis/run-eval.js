@@ -3,6 +3,7 @@
 // both halves: accuracy, per-category precision/recall, confusion pairs, accuracy at each confidence level and
 // the time per MB. The test half is the number that counts; tune only on the dev half (--misses lists the
 // dev half's misses; --misses=test exists for the final check only). --json prints the numbers as JSON.
+import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { analyzeText } from '../../dist/diagnosis/analyze-log.js';
 import { loadPatternLibrary } from '../../dist/diagnosis/pattern-library.js';

@@ -104,7 +104,55 @@ describe('analyze_logs on the hard cases', () => {
 
   it('falls back to the exit code when no line says what happened (137: killed for memory)', () => {
     const r = analyzeText([progress(40), 'ERROR: Job 1 failed with return code list: [137] '].join('\n'), library, { status: 'FAILED' });
-    expect(r).toMatchObject({ category: 'OOM_CPU', exit_code: 137, confidence: 'low' });
+    expect(r).toMatchObject({ category: 'OOM_CPU', exit_code: 137, confidence: 'medium' });
     expect(r.confidence_reason).toMatch(/exit code 137/);
+  });
+});
+
+describe('the decision model (issue 13)', () => {
+  const tb = (exc: string) => ['Traceback (most recent call last):', '  File "/app/train.py", line 9, in <module>', '    main()', exc];
+  it("treats SkyPilot's generic provisioning lines as context: alone they are low confidence, with candidates", () => {
+    const r = analyzeText("I 06-03 14:00:03 recovery_strategy.py:329] Failed to launch a cluster with error: sky.exceptions.ResourcesUnavailableError: Failed to acquire resources in all zones in us-east-1 for {AWS(g5.2xlarge)}. )", library, { status: 'STARTING' });
+    expect(r).toMatchObject({ category: 'GPU_SOLD_OUT', confidence: 'low' });
+    expect(r.candidates[0]).toMatchObject({ category: 'GPU_SOLD_OUT' });
+  });
+
+  it("lets the provider's message inside SkyPilot's frame decide", () => {
+    const r = analyzeText([
+      "W 11-08 06:50:49 instance_utils.py:112] Got return code 'quotaExceeded' in us-central1-a: \"Quota 'SSD_TOTAL_GB' exceeded. Limit: 500.0 in region us-central1\"",
+      'W 11-08 06:50:51 cloud_vm_ray_backend.py:2017] sky.exceptions.ResourcesUnavailableError: Failed to acquire resources in us-central1-a for {<Cloud>(cpus=2+)}. ',
+    ].join('\n'), library, { status: 'FAILED_NO_RESOURCE' });
+    expect(r).toMatchObject({ category: 'QUOTA_EXCEEDED', confidence: 'high', candidates: [] });
+  });
+
+  it('blames the first fatal cause, however early, for the consequence it produced', () => {
+    const r = analyzeText([progress(10), '(train, pid=1) OSError: [Errno 28] No space left on device', progress(5000, 11), ...tb('RuntimeError: [enforce fail at inline_container.cc:445] . PytorchStreamWriter failed writing file data/176: file write failed').map((l) => `(train, pid=1) ${l}`)].join('\n'), library, { status: 'FAILED' });
+    expect(r).toMatchObject({ category: 'DISK_FULL', confidence: 'medium' });
+    expect(r.evidence[0]?.line_number).toBe(11);
+  });
+
+  it('does not blame a stock-out that failover got past, nor a succeeded job', () => {
+    const failover = ['I 06-03 14:00:03 recovery_strategy.py:329] Failed to launch a cluster with error: sky.exceptions.ResourcesUnavailableError: Failed to acquire resources in all zones in us-east-1 for {AWS(g5.2xlarge)}. )', 'Managed job cluster launched.'];
+    const r = analyzeText([...failover, 'The user job failed (JobStatus.FAILED). Please check the logs below.', ...tb('torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.')].join('\n'), library, { status: 'FAILED' });
+    expect(r.category).toBe('OOM_CUDA');
+    const ok = analyzeText([progress(5), '(train, pid=1) CUDA out of memory. Retrying with a smaller batch', '✓ Job finished (status: SUCCEEDED).'].join('\n'), library);
+    expect(ok).toMatchObject({ category: 'UNKNOWN', confidence: 'high' });
+  });
+
+  it('takes the exit code as evidence over a bare traceback, in the 0.9 setup epilogue too', () => {
+    const r = analyzeText([...tb('KeyError: 0').map((l) => `(train, pid=1) ${l}`), 'ERROR: Job 1 failed with return code list: [137] '].join('\n'), library, { status: 'FAILED' });
+    expect(r).toMatchObject({ category: 'OOM_CPU', exit_code: 137, confidence: 'medium' });
+    const setup = analyzeText(["(setup pid=7) bash: torchrun: command not found", "ERROR: Job 1's setup failed with return code list: [127]"].join('\n'), library, { status: 'FAILED_SETUP' });
+    expect(setup).toMatchObject({ category: 'COMMAND_NOT_FOUND', exit_code: 127 });
+  });
+
+  it('follows a chained traceback to its first cause and strips rank prefixes', () => {
+    const r = analyzeText([
+      ...tb('ValueError: shard 3 is empty').map((l) => `[rank3]: ${l}`),
+      '[rank3]: The above exception was the direct cause of the following exception:',
+      ...tb('RuntimeError: DataLoader worker exited unexpectedly').map((l) => `[rank3]: ${l}`),
+    ].join('\n'), library, { status: 'FAILED' });
+    expect(r).toMatchObject({ category: 'PYTHON_EXCEPTION', exception_type: 'ValueError' });
+    expect(r.fingerprint).toBe('PYTHON_EXCEPTION:ValueError: shard <n> is empty');
   });
 });

@@ -3,7 +3,7 @@
 // symptom; an early warning the job recovered from is not the cause of a late failure).
 import type { Readable } from 'node:stream';
 import { cleanLine } from '../sky/sky-output-text.js';
-import { fingerprintOf, stripRayPrefix } from './fingerprint.js';
+import { fingerprintOf, stripRankPrefix, stripRayPrefix } from './fingerprint.js';
 import type { Category, Fixability, PatternLibrary } from './pattern-library.js';
 import { redact } from './redact.js';
 
@@ -24,6 +24,15 @@ export interface Evidence {
   after: string[];
 }
 
+/** A category the log also supports, offered to the agent when the engine is not confident. */
+export interface Candidate {
+  category: string;
+  description: string;
+  line_number: number;
+  line: string;
+  live: boolean;
+}
+
 export interface LogAnalysis {
   category: string;
   description: string;
@@ -39,6 +48,8 @@ export interface LogAnalysis {
   fix_strategy: string;
   affected_files: string[];
   retry: string;
+  /** When confidence is not high: the likeliest categories with their (redacted) evidence line, best first. */
+  candidates: Candidate[];
   /** Every category seen in the log, with its number of matching lines (symptoms included). */
   seen: { category: string; lines: number; first_line: number; live: boolean }[];
   lines: number;
@@ -55,10 +66,11 @@ interface Match {
   category: Category;
   line_number: number;
   evidence: Evidence;
+  /** Only SkyPilot's framing lines matched (`context` needles). */
+  context: boolean;
 }
 
 interface Needle {
-  category: Category;
   bytes: Buffer;
 }
 
@@ -74,20 +86,19 @@ class NeedleScanner {
   private readonly byPrefix = new Map<number, Needle[]>();
   private readonly short: Buffer[] = [];
 
-  constructor(library: PatternLibrary) {
-    for (const category of library.categories) {
-      for (const n of category.detect.any) {
-        const bytes = Buffer.from(n.text);
-        if (bytes.length < WINDOW) {
-          this.short.push(...(n.ignore_case ? caseVariants(n.text) : [bytes]));
-          continue;
-        }
-        const prefix = window4(bytes, 0);
-        this.byPrefix.set(prefix, [...(this.byPrefix.get(prefix) ?? []), { category, bytes }]);
-        for (let j = 1; j < WINDOW; j++) {
-          const block = ((FOLD[bytes[j - 1] as number] as number) << 8) | (FOLD[bytes[j] as number] as number);
-          this.shift[block] = Math.min(this.shift[block] as number, WINDOW - 1 - j);
-        }
+  constructor(library: PatternLibrary, markers: string[]) {
+    const texts = [...library.categories.flatMap((c) => c.detect.any), ...markers.map((text) => ({ text, ignore_case: false }))];
+    for (const n of texts) {
+      const bytes = Buffer.from(n.text);
+      if (bytes.length < WINDOW) {
+        this.short.push(...(n.ignore_case ? caseVariants(n.text) : [bytes]));
+        continue;
+      }
+      const prefix = window4(bytes, 0);
+      this.byPrefix.set(prefix, [...(this.byPrefix.get(prefix) ?? []), { bytes }]);
+      for (let j = 1; j < WINDOW; j++) {
+        const block = ((FOLD[bytes[j - 1] as number] as number) << 8) | (FOLD[bytes[j] as number] as number);
+        this.shift[block] = Math.min(this.shift[block] as number, WINDOW - 1 - j);
       }
     }
   }
@@ -171,6 +182,14 @@ function caseVariants(text: string): Buffer[] {
 
 const EPILOGUE_CODES = /failed with return code list: \[([\d, ]+)\]/;
 const SETUP_CODE = /setup failed\. Failed workers: \(pid=\d+, returncode=(\d+)\)/;
+const SETUP_CODES_09 = /setup failed with return code list: \[([\d, ]+)\]/;
+// SkyPilot's own lines that say a launch got through (sky/jobs/controller.py, sky/backends/cloud_vm_ray_backend.py):
+// a provisioning error before one of them was failed over, not the end of the story.
+const LAUNCHED = ['Managed job cluster launched.', 'Cluster launch completed in', 'Job started. Streaming logs'];
+// ...and the lines that say the job succeeded (sky/skylet/log_lib.py, sky/jobs/controller.py).
+const SUCCEEDED = [/Job finished \(status: SUCCEEDED\)/, /^Managed job \d+ \(task: \d+\) SUCCEEDED/];
+const CHAINED = ['The above exception was the direct cause of the following exception', 'During handling of the above exception, another exception occurred'];
+const PROVISIONING = new Set(['STARTING', 'PENDING', 'RECOVERING']);
 const EXCEPTION_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Failure|Fault))(?::|$)/;
 const TRACEBACK = 'Traceback (most recent call last):';
 const NEWLINE = 10;
@@ -179,7 +198,7 @@ const NEWLINE = 10;
 function decodeLine(buf: Buffer, start: number): { text: string; end: number } {
   const nl = buf.indexOf(NEWLINE, start);
   const end = nl < 0 ? buf.length : nl;
-  return { text: stripRayPrefix(cleanLine(buf.toString('utf8', start, Math.min(end, start + MAX_LINE_CHARS)))), end };
+  return { text: stripRankPrefix(stripRayPrefix(cleanLine(buf.toString('utf8', start, Math.min(end, start + MAX_LINE_CHARS))))), end };
 }
 
 function linesBefore(buf: Buffer, lineStart: number, n: number): string[] {
@@ -213,12 +232,14 @@ export class LogAnalyzer {
   private exceptionType: string | null = null;
   private exceptionLine: { line_number: number; line: string } | null = null;
   private exitCode: number | null = null;
+  private chained = false;
+  private lastLaunch = 0;
   private tailLines: string[] = [];
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
   constructor(private readonly library: PatternLibrary) {
-    this.scanner = new NeedleScanner(library);
+    this.scanner = new NeedleScanner(library, [...LAUNCHED, ...CHAINED]);
   }
 
   /** Feed raw bytes or text; lines may be split across calls. */
@@ -261,19 +282,23 @@ export class LogAnalyzer {
 
   private onCandidate(buf: Buffer, start: number, lineNumber: number): void {
     const { text: clean, end } = decodeLine(buf, start);
+    if (LAUNCHED.some((m) => clean.includes(m))) this.lastLaunch = lineNumber;
+    if (CHAINED.some((m) => clean.includes(m))) this.chained = true;
     const lower = clean.toLowerCase();
-    const hit = new Set<Category>();
+    const hit = new Map<Category, boolean>();
     for (const category of this.library.categories) {
-      const matched = category.detect.any.some((n) => (n.ignore_case ? lower.includes(n.text.toLowerCase()) : clean.includes(n.text)));
-      if (matched && !category.detect.unless.some((u) => lower.includes(u.toLowerCase()))) hit.add(category);
+      const matched = category.detect.any.filter((n) => (n.ignore_case ? lower.includes(n.text.toLowerCase()) : clean.includes(n.text)));
+      if (matched.length > 0 && !category.detect.unless.some((u) => lower.includes(u.toLowerCase()))) hit.set(category, matched.every((n) => n.context));
     }
     if (hit.size === 0) return;
     const before = linesBefore(buf, start, CONTEXT_LINES);
     const after = linesAfter(buf, end, CONTEXT_LINES);
-    for (const category of hit) {
-      const match: Match = { category, line_number: lineNumber, evidence: { category: category.id, line_number: lineNumber, line: clean, before, after } };
+    for (const [category, context] of hit) {
+      const match: Match = { category, line_number: lineNumber, context, evidence: { category: category.id, line_number: lineNumber, line: clean, before, after } };
       this.counts.set(category.id, (this.counts.get(category.id) ?? 0) + 1);
-      if (!this.first.has(category.id)) this.first.set(category.id, match);
+      // The first specific line counts as the first sighting; a framing line only until one shows up.
+      const firstSeen = this.first.get(category.id);
+      if (!firstSeen || (firstSeen.context && !context)) this.first.set(category.id, match);
       const recent = this.recent.get(category.id) ?? [];
       recent.push(match);
       if (recent.length > RECENT_MATCHES) recent.shift();
@@ -288,7 +313,8 @@ export class LogAnalyzer {
       const { text: line, end } = decodeLine(buf, pos);
       if (line !== '' && !/^\s/.test(line) && !line.startsWith(TRACEBACK)) {
         const m = EXCEPTION_LINE.exec(line);
-        if (m) {
+        // In a chain ("…was the direct cause of the following exception") the first exception is the cause.
+        if (m && !(this.chained && this.exceptionType)) {
           this.exceptionType = m[1] as string;
           this.exceptionLine = { line_number: tracebackLine + n, line };
         }
@@ -300,56 +326,94 @@ export class LogAnalyzer {
 
   private decide(ctx: AnalyzeContext): LogAnalysis {
     for (const l of this.tailLines) {
-      const m = EPILOGUE_CODES.exec(l) ?? SETUP_CODE.exec(l);
+      const m = EPILOGUE_CODES.exec(l) ?? SETUP_CODE.exec(l) ?? SETUP_CODES_09.exec(l);
       if (m) this.exitCode = (m[1] as string).split(',').map((x) => Number(x.trim())).find((c) => c !== 0) ?? 0;
     }
     const liveFrom = Math.max(1, this.lineNo - LIVE_TAIL_LINES + 1);
+    // A provisioning error before a successful launch was failed over; everything else is live near the end.
+    const isLive = (m: Match) => m.line_number >= liveFrom && !(this.isProvisioning(m.category) && m.line_number < this.lastLaunch);
     const seen = [...this.first.values()].map((m) => {
-      const liveMatch = (this.recent.get(m.category.id) ?? []).find((r) => r.line_number >= liveFrom);
-      return { match: liveMatch ?? m, live: liveMatch !== undefined };
+      const recent = this.recent.get(m.category.id) ?? [];
+      const liveMatch = [...recent].reverse().find((r) => isLive(r) && !r.context) ?? recent.find((r) => isLive(r));
+      const match = liveMatch ?? m;
+      return { match, live: liveMatch !== undefined, context: match.context };
     });
     const rank = (a: { match: Match }, b: { match: Match }) =>
       b.match.category.priority - a.match.category.priority || a.match.line_number - b.match.line_number;
-    const live = seen.filter((s) => s.live).sort(rank);
-    const early = seen.filter((s) => !s.live).sort(rank);
+    const specificLive = seen.filter((s) => s.live && !s.context).sort(rank);
+    const early = seen.filter((s) => !s.live && !s.context).sort(rank);
+    const framing = seen.filter((s) => s.context).sort(rank);
+    const succeeded = ctx.status === 'SUCCEEDED' || this.tailLines.some((l) => SUCCEEDED.some((re) => re.test(l)));
 
     let chosen: Match | null = null;
+    let category: Category | undefined;
     let confidence: LogAnalysis['confidence'] = 'low';
-    let reason: string;
-    const best = live[0] ?? early[0];
-    if (best) {
+    let reason = 'no known failure pattern in the log';
+    const byCode = this.byExitCode();
+    const best = specificLive[0];
+    // First fatal cause, then its consequences: a symptom whose usual cause showed up earlier yields to it.
+    const cause = best && seen.filter((s) => !s.context && best.match.category.caused_by.includes(s.match.category.id)).sort(rank)[0];
+    if (succeeded) {
+      category = this.library.byName.get('UNKNOWN');
+      confidence = 'high';
+      reason = 'the job succeeded; whatever the log mentions did not stop it';
+    } else if (best && cause) {
+      chosen = cause.match;
+      confidence = 'medium';
+      reason = `${best.match.category.id} at line ${best.match.line_number} usually follows ${cause.match.category.id}, seen at line ${cause.match.line_number}`;
+    } else if (best && best.match.category.id === 'PYTHON_EXCEPTION' && byCode) {
+      category = byCode;
+      confidence = 'medium';
+      reason = `exit code ${this.exitCode} after an uncaught ${this.exceptionType ?? 'exception'}`;
+    } else if (best) {
       chosen = best.match;
-      const generic = chosen.category.id === 'PYTHON_EXCEPTION';
       const statusOk = !ctx.status || chosen.category.detect.statuses.length === 0 || chosen.category.detect.statuses.includes(ctx.status);
-      if (!best.live) {
-        confidence = 'low';
-        reason = `only seen early in the log (line ${chosen.line_number}); the job may have recovered from it`;
-      } else if (generic) {
+      const rival = specificLive.slice(1).find((s) => s.match.category.id !== 'PYTHON_EXCEPTION' && !chosen!.category.caused_by.includes(s.match.category.id) && !s.match.category.caused_by.includes(chosen!.category.id) && s.match.category.priority >= chosen!.category.priority - 5);
+      if (chosen.category.id === 'PYTHON_EXCEPTION') {
         confidence = 'medium';
         reason = `an uncaught ${this.exceptionType ?? 'exception'} not covered by a specific pattern`;
       } else if (!statusOk) {
         confidence = 'medium';
         reason = `matched at line ${chosen.line_number}, but ${chosen.category.id} usually ends in ${chosen.category.detect.statuses.join('/')}, not ${ctx.status}`;
+      } else if (rival) {
+        confidence = 'medium';
+        reason = `matched at line ${chosen.line_number}, but ${rival.match.category.id} (line ${rival.match.line_number}) is nearly as likely`;
       } else {
         confidence = 'high';
         reason = `specific pattern at line ${chosen.line_number}, near the end of the log` +
-          (live.length > 1 ? `; outranks ${live.slice(1).map((s) => s.match.category.id).join(', ')}` : '');
+          (specificLive.length > 1 ? `; outranks ${specificLive.slice(1).map((s) => s.match.category.id).join(', ')}` : '');
       }
-    } else {
-      reason = 'no known failure pattern in the log';
+    } else if (byCode) {
+      category = byCode;
+      confidence = 'medium';
+      reason = `no specific line; exit code ${this.exitCode} is what ${byCode.id} ends with`;
+    } else if (framing[0]) {
+      chosen = framing[0].match;
+      reason = `only SkyPilot's generic line at ${chosen.line_number} ("${chosen.evidence.line.slice(0, 80)}"); the provider's own message is missing`;
+    } else if (early[0]) {
+      chosen = early[0].match;
+      reason = `only seen early in the log (line ${chosen.line_number}); the job may have recovered from it`;
     }
-    let category = chosen?.category;
+    category ??= chosen?.category;
     if (!category) {
-      // No text matched: the exit code or the SkyPilot status may still say what happened.
+      // No text matched: the SkyPilot status may still say what happened.
       category = this.fallback(ctx);
-      if (category) reason = `nothing matched; inferred from ${this.exitCode !== null && category.detect.exit_codes.includes(this.exitCode) ? `exit code ${this.exitCode}` : `status ${ctx.status}`}`;
+      if (category) reason = `nothing matched; inferred from status ${ctx.status}`;
     }
     category ??= this.library.byName.get('UNKNOWN') as Category;
+    if (chosen && chosen.category !== category) chosen = null;
 
     // For an uncaught exception the line that names it is the evidence, not the "Traceback" header.
     let evidenceLine = chosen?.evidence.line ?? ctx.failure_reason ?? null;
     if (category.id === 'PYTHON_EXCEPTION' && this.exceptionLine) evidenceLine = this.exceptionLine.line;
     const evidence = chosen ? [redactEvidence(chosen.evidence)] : [];
+    const candidates =
+      confidence === 'high'
+        ? []
+        : [...specificLive, ...early, ...framing]
+            .filter((s, i, all) => all.findIndex((o) => o.match.category.id === s.match.category.id) === i)
+            .slice(0, 3)
+            .map((s) => ({ category: s.match.category.id, description: s.match.category.description, line_number: s.match.line_number, line: redact(s.match.evidence.line), live: s.live }));
     return {
       category: category.id,
       description: category.description,
@@ -363,6 +427,7 @@ export class LogAnalyzer {
       fix_strategy: category.fix_strategy,
       affected_files: category.affected_files,
       retry: category.retry,
+      candidates,
       seen: seen
         .map((s) => ({ category: s.match.category.id, lines: this.counts.get(s.match.category.id) ?? 0, first_line: (this.first.get(s.match.category.id) as Match).line_number, live: s.live }))
         .sort((a, b) => a.first_line - b.first_line),
@@ -371,14 +436,20 @@ export class LogAnalyzer {
     };
   }
 
+  /** Categories of the launch phase: their errors are failed over until a launch gets through. */
+  private isProvisioning(category: Category): boolean {
+    return category.detect.where === 'controller' && category.detect.statuses.some((s) => PROVISIONING.has(s));
+  }
+
+  /** The category an exit code stands for (137 killed, 124 timeout, 127 not found), if any. */
+  private byExitCode(): Category | undefined {
+    if (this.exitCode === null || this.exitCode === 0 || this.exitCode === 1) return undefined;
+    return [...this.library.categories].sort((a, b) => b.priority - a.priority).find((c) => c.detect.exit_codes.includes(this.exitCode as number));
+  }
+
   private fallback(ctx: AnalyzeContext): Category | undefined {
-    const byPriority = [...this.library.categories].sort((a, b) => b.priority - a.priority);
-    if (this.exitCode !== null && this.exitCode !== 1) {
-      const byCode = byPriority.find((c) => c.detect.exit_codes.includes(this.exitCode as number));
-      if (byCode) return byCode;
-    }
-    if (ctx.status) return byPriority.find((c) => c.detect.fallback_for_statuses.includes(ctx.status as string));
-    return undefined;
+    if (!ctx.status) return undefined;
+    return [...this.library.categories].sort((a, b) => b.priority - a.priority).find((c) => c.detect.fallback_for_statuses.includes(ctx.status as string));
   }
 }
 

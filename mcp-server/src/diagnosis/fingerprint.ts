@@ -4,8 +4,11 @@
 /** `(train, pid=1234) msg`, `(head, rank=0, pid=5634) msg`, `(setup pid=2383) msg` → `msg` */
 export const stripRayPrefix = (line: string): string => line.replace(/^\([^()]*\bpid=\d+[^()]*\)\s?/, '');
 
+/** torch.distributed's `[rank3]:` and DeepSpeed's `worker-5: [rank22]:` → what the rank printed. */
+export const stripRankPrefix = (line: string): string => line.replace(/^(?:[\w.-]+: )?\[rank\d+\]:\s?/, '');
+
 export function normalizeEvidence(line: string): string {
-  return stripRayPrefix(line)
+  return stripRankPrefix(stripRayPrefix(line))
     .trim()
     .replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b/g, '<time>')
     .replace(/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>')

@@ -16,10 +16,18 @@ export type AutoFix = (typeof AUTO_FIXES)[number];
 const Needle = z.strictObject({
   text: z.string().min(4).describe('Literal substring of one log line (no regex); at least 4 characters'),
   ignore_case: z.boolean().default(false),
+  context: z
+    .boolean()
+    .default(false)
+    .describe("SkyPilot's own framing line (printed for every failure of its kind): evidence only when nothing more specific matched, and then low confidence"),
 });
 
 export const CategorySchema = z.strictObject({
   description: z.string().min(10),
+  caused_by: z
+    .array(z.string().regex(/^[A-Z][A-Z0-9_]*$/))
+    .default([])
+    .describe('Categories this one is usually a consequence of: when one of them appeared earlier in the log, it is the root cause'),
   aliases: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)).default([]).describe('Older names accepted for this id'),
   priority: z.number().int().min(0).max(100).describe('Higher wins when several causes appear in one log'),
   fixability: z.enum(FIXABILITY),
@@ -53,6 +61,11 @@ export const PatternLibrarySchema = z
         const owner = seen.get(name);
         if (owner) ctx.addIssue({ code: 'custom', path: ['categories', id], message: `${name} is already used by ${owner}` });
         seen.set(name, id);
+      }
+    }
+    for (const [id, c] of Object.entries(lib.categories)) {
+      for (const cause of c.caused_by) {
+        if (!lib.categories[cause]) ctx.addIssue({ code: 'custom', path: ['categories', id, 'caused_by'], message: `${cause} is not a category` });
       }
     }
     for (const required of ['UNKNOWN', 'PYTHON_EXCEPTION']) {

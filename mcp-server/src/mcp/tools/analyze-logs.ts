@@ -24,6 +24,9 @@ const AnalysisSchema = z.object({
   fix_strategy: z.string(),
   affected_files: z.array(z.string()),
   retry: z.string(),
+  candidates: z
+    .array(z.object({ category: z.string(), description: z.string(), line_number: z.number().int(), line: z.string(), live: z.boolean() }))
+    .describe('Only when confidence is not high: the likeliest categories with their redacted evidence line, best first; judge between them'),
   seen: z.array(z.object({ category: z.string(), lines: z.number().int(), first_line: z.number().int(), live: z.boolean() })),
   lines: z.number().int(),
   bytes: z.number().int(),
