@@ -62,6 +62,9 @@ export function aggregateFailures(manifest, categories, now) {
             shared_levels: shared,
             fingerprints: [...new Set(attempts.map((a) => a.failure.fingerprint))],
             evidence: attempts.find((a) => a.failure?.line)?.failure?.line ?? null,
+            ...(entries.some((e) => currentAttempt(e).failure.classified_by === 'agent')
+                ? { classified_by_agent: entries.filter((e) => currentAttempt(e).failure.classified_by === 'agent').map((e) => e.condition) }
+                : {}),
         };
     });
     root_causes.sort((a, b) => b.affected_jobs.length - a.affected_jobs.length || a.root_cause_id.localeCompare(b.root_cause_id));
@@ -77,7 +80,9 @@ export function renderAggregation(agg, experimentId) {
             out.push(`  cancelled by the kill switch: ${r.cancelled_by_kill_switch.join(', ')}`);
         if (r.evidence)
             out.push(`  evidence: ${r.evidence}`);
-        if (r.confidence !== 'high')
+        if (r.classified_by_agent?.length)
+            out.push(`  classified by the agent (not the engine): ${r.classified_by_agent.join(', ')}`);
+        if (r.confidence !== 'high' && !r.classified_by_agent?.length)
             out.push(`  not confident (${r.confidence}): analyze_logs on job ${r.affected_jobs[0]} lists the candidate causes with their lines; decide and say it is your classification`);
         out.push(`  fix: ${r.fix_strategy}`);
         if (r.affected_files.length)

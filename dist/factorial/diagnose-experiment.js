@@ -5,8 +5,9 @@ import { checkWaitForTerminal } from '../rules/wait-for-terminal.js';
 import { isFailure } from '../sky/job-status.js';
 import { ExperimentStore } from '../store/experiment-store.js';
 import { diagnoseFailures } from './diagnose-failures.js';
+import { recordClassifications } from './record-classifications.js';
 import { currentAttempt, currentBatch } from './manifest.js';
-export async function diagnoseExperiment(experimentId, ctx) {
+export async function diagnoseExperiment(experimentId, ctx, classifications = []) {
     const store = new ExperimentStore(ctx.outputsDir, experimentId);
     let manifest = store.read();
     const verdict = checkWaitForTerminal(manifest);
@@ -22,6 +23,8 @@ export async function diagnoseExperiment(experimentId, ctx) {
     if (pending.length > 0)
         manifest = await diagnoseFailures(store, pending, ctx);
     const library = defaultLibrary();
+    if (classifications.length > 0)
+        manifest = await recordClassifications(store, classifications, library);
     const fresh = aggregateFailures(manifest, (id) => library.byName.get(id), ctx.now());
     // Aggregating an unchanged batch again keeps the original (F3 compares rebuilds with its time).
     const previous = manifest.aggregations.find((a) => a.batch === fresh.batch);

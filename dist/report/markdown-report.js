@@ -120,6 +120,8 @@ function causesSection(model) {
         out.push(`- Conditions: ${[...c.conditions, ...c.cancelled.map((x) => `${x} (cancelled)`)].map(code).join(', ')}`);
         if (c.evidence)
             out.push(`- Evidence: ${code(c.evidence)}`);
+        if (c.classified_by_agent.length)
+            out.push(`- Classified by the agent, not the engine (it was not confident): ${c.classified_by_agent.map(code).join(', ')}`);
         if (c.fix_strategy)
             out.push(`- Fix strategy: ${c.fix_strategy}`);
         const fixes = c.fixes.length ? c.fixes.map(describeRebuild).join('; ') : 'no rebuild after this batch';

@@ -2,19 +2,25 @@
 // npm run eval:diagnosis — the diagnosis engine measured on the labelled corpus (eval/diagnosis/cases), on
 // both halves: accuracy, per-category precision/recall, confusion pairs, accuracy at each confidence level and
 // the time per MB. The test half is the number that counts; tune only on the dev half (--misses lists the
-// dev half's misses; --misses=test exists for the final check only). --json prints the numbers as JSON.
+// dev half's misses; --misses=test exists for the final check only). --json prints the numbers as JSON;
+// --engine=DIR measures the build in another checkout (DIR/dist and DIR/instructions) on the same corpus.
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
-import { analyzeText } from '../../dist/diagnosis/analyze-log.js';
-import { loadPatternLibrary } from '../../dist/diagnosis/pattern-library.js';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadCases, logsOf } from './corpus.js';
 
 const args = process.argv.slice(2);
+// --engine DIR measures another checkout's build (DIR/dist, DIR/instructions), e.g. the engine before a change.
+const engineArg = args.find((a) => a.startsWith('--engine='));
+const root = engineArg ? resolve(engineArg.split('=')[1]) : resolve(new URL('../..', import.meta.url).pathname);
+const { analyzeText } = await import(pathToFileURL(join(root, 'dist/diagnosis/analyze-log.js')).href);
+const { loadPatternLibrary } = await import(pathToFileURL(join(root, 'dist/diagnosis/pattern-library.js')).href);
 const json = args.includes('--json');
 const missesArg = args.find((a) => a.startsWith('--misses'));
 const showMisses = missesArg ? (missesArg.split('=')[1] ?? 'dev') : null;
 
-const library = loadPatternLibrary();
+const library = loadPatternLibrary(join(root, 'instructions', 'failure-patterns.yaml'));
 const rows = [];
 for (const c of loadCases()) {
   for (const log of logsOf(c)) {

@@ -10,12 +10,24 @@ export function registerAggregateFailures(server, ctx) {
             '(affected jobs and conditions, factor pattern such as model-specific or infrastructure, fix strategy, ' +
             'affected files, confidence, fixability), listing whatever could not be diagnosed. Refuses while jobs of ' +
             'the batch still run (F1), unless the kill switch fired. Call it before proposing any fix; the result is ' +
-            'stored in the manifest.',
-        inputSchema: { experiment: z.string().describe('Experiment id') },
+            'stored in the manifest. Below high confidence, judge the candidates analyze_logs lists and pass your ' +
+            'decision as classifications: it is recorded as the agent\'s.',
+        inputSchema: {
+            experiment: z.string().describe('Experiment id'),
+            classifications: z
+                .array(z.object({
+                condition: z.string().describe('A failed condition of the current batch'),
+                category: z.string().describe('The category you chose, e.g. from the candidates analyze_logs listed'),
+                evidence: z.string().describe('The log line you relied on'),
+                reason: z.string().describe('One line: why this is the first cause'),
+            }))
+                .optional()
+                .describe("Your own classification of failures the engine was not confident about; recorded as the agent's, next to the engine's category"),
+        },
         outputSchema: AggregationSchema.shape,
         annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    }, async ({ experiment }) => {
-        const aggregation = await diagnoseExperiment(experiment, ctx);
+    }, async ({ experiment, classifications }) => {
+        const aggregation = await diagnoseExperiment(experiment, ctx, classifications ?? []);
         return toolResult(aggregation, renderAggregation(aggregation, experiment));
     });
 }

@@ -17,6 +17,7 @@ export const RootCauseSchema = z.object({
   shared_levels: z.record(z.string(), Level),
   fingerprints: z.array(z.string()),
   evidence: z.string().nullable(),
+  classified_by_agent: z.array(z.string()).optional().describe('Conditions the agent classified (the engine was not confident)'),
 });
 
 export const AggregationSchema = z.object({

@@ -9,9 +9,10 @@ import { isFailure } from '../sky/job-status.js';
 import { ExperimentStore } from '../store/experiment-store.js';
 import { diagnoseFailures } from './diagnose-failures.js';
 import type { FactorialContext } from './factorial-context.js';
+import { recordClassifications, type AgentClassification } from './record-classifications.js';
 import { currentAttempt, currentBatch } from './manifest.js';
 
-export async function diagnoseExperiment(experimentId: string, ctx: FactorialContext): Promise<Aggregation> {
+export async function diagnoseExperiment(experimentId: string, ctx: FactorialContext, classifications: AgentClassification[] = []): Promise<Aggregation> {
   const store = new ExperimentStore(ctx.outputsDir, experimentId);
   let manifest = store.read();
   const verdict = checkWaitForTerminal(manifest);
@@ -27,6 +28,7 @@ export async function diagnoseExperiment(experimentId: string, ctx: FactorialCon
   if (pending.length > 0) manifest = await diagnoseFailures(store, pending, ctx);
 
   const library = defaultLibrary();
+  if (classifications.length > 0) manifest = await recordClassifications(store, classifications, library);
   const fresh = aggregateFailures(manifest, (id) => library.byName.get(id), ctx.now());
   // Aggregating an unchanged batch again keeps the original (F3 compares rebuilds with its time).
   const previous = manifest.aggregations.find((a) => a.batch === fresh.batch);

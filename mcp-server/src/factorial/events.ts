@@ -67,7 +67,7 @@ export const EventSchema = z.discriminatedUnion('type', [
     url: z.string().nullable(),
     draft_path: z.string().nullable(),
   }),
-  z.object({ ...base, type: z.literal('diagnosis'), condition: z.string(), job_id: z.number().int(), category: z.string(), fingerprint: z.string() }),
+  z.object({ ...base, type: z.literal('diagnosis'), condition: z.string(), job_id: z.number().int(), category: z.string(), fingerprint: z.string(), classified_by: z.enum(['engine', 'agent']).optional() }),
 ]);
 
 export type ExperimentEvent = z.infer<typeof EventSchema>;

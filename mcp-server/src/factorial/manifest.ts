@@ -18,6 +18,12 @@ export const FailureSchema = z.object({
   confidence: z.enum(['high', 'medium', 'low']),
   fixability: z.enum(['auto', 'config', 'code', 'unrecoverable', 'transient']),
   exception_type: z.string().nullable(),
+  classified_by: z
+    .enum(['engine', 'agent'])
+    .optional()
+    .describe("Who chose the category: the diagnosis engine (absent = engine) or the agent, after the engine was not confident"),
+  engine_category: z.string().optional().describe("The engine's own category when the agent classified the failure"),
+  agent_reason: z.string().optional().describe("The agent's one-line reason for its classification"),
 });
 
 export const AttemptSchema = z.object({

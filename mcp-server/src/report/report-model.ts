@@ -104,6 +104,8 @@ export interface CauseOutcome {
   fix_strategy: string | null;
   evidence: string | null;
   conditions: string[];
+  /** Conditions whose category the agent chose, not the engine. */
+  classified_by_agent: string[];
   cancelled: string[];
   fixes: Rebuild[];
   /** Each affected condition's next attempt after this batch, if it was relaunched. */
@@ -243,6 +245,7 @@ function causeOutcomes(m: Manifest): CauseOutcome[] {
         fix_strategy: r.fix_strategy,
         evidence: r.evidence,
         conditions: r.conditions,
+        classified_by_agent: r.classified_by_agent ?? [],
         cancelled: r.cancelled_by_kill_switch,
         fixes,
         ...follow(agg.batch, [...r.conditions, ...r.cancelled_by_kill_switch]),
@@ -259,6 +262,7 @@ function causeOutcomes(m: Manifest): CauseOutcome[] {
         fix_strategy: 'no pattern explains these failures: read their logs',
         evidence: null,
         conditions,
+        classified_by_agent: [],
         cancelled: [],
         fixes,
         ...follow(agg.batch, conditions),
