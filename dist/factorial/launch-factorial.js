@@ -3,6 +3,7 @@
 // after an interruption reconciles with the queue by job name and never launches a condition twice.
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { refuse } from '../rules/rule-refusal.js';
 import { withFileLock } from '../store/file-lock.js';
 import { ExperimentStore } from '../store/experiment-store.js';
 import { gitState } from '../vcs/git-state.js';
@@ -29,23 +30,25 @@ export async function launchFactorial(configPath, { approve = false }, ctx) {
     const files = loadExperimentFiles(configPath);
     const { cfg, task, conditions } = files;
     const image = files.image;
+    const vars = { experiment: cfg.experiment, config: configPath };
     if (image === null || !image.startsWith('docker:')) {
-        throw new LaunchRefused(`${files.taskPath}: the task runs on a bare VM image (${image ?? 'no resources.image_id'}); skyloop launches ` +
+        throw refuse('BARE_VM', `${files.taskPath}: the task runs on a bare VM image (${image ?? 'no resources.image_id'}); skyloop launches ` +
             'experiments only in a docker image (set resources.image_id: docker:<ref> or `image:` in the config) ' +
-            'so that a rebuilt image is what a relaunch really runs');
+            'so that a rebuilt image is what a relaunch really runs', [], vars);
     }
     const rate = cfg.cost.hourly_rate_usd ?? (await ctx.hourlyRate(task.accelerators, task.use_spot));
     if (rate === null) {
-        throw new LaunchRefused(`no hourly rate: the config has no cost.hourly_rate_usd and \`sky gpus list\` has no price for ${task.accelerators ?? 'the task (no accelerators)'}`);
+        throw refuse('NO_HOURLY_RATE', `no hourly rate: the config has no cost.hourly_rate_usd and \`sky gpus list\` has no price for ${task.accelerators ?? 'the task (no accelerators)'}`, [], vars);
     }
     const estimate = estimateLaunchCost(conditions.length, cfg.cost.expected_hours, rate, task.num_nodes);
+    const arithmetic = `${conditions.length} conditions × ${cfg.cost.expected_hours} h × $${rate}/h` +
+        `${cfg.cost.hourly_rate_usd === undefined ? ' (catalog price)' : ''} × ${task.num_nodes} node(s) = $${estimate.toFixed(2)}`;
     if (estimate > cfg.cost.budget_usd) {
-        throw new LaunchRefused(`estimated cost $${estimate.toFixed(2)} (${conditions.length} conditions × ${cfg.cost.expected_hours} h × ` +
-            `$${rate}/h${cfg.cost.hourly_rate_usd === undefined ? ' (catalog price)' : ''} × ${task.num_nodes} node(s)) exceeds the budget of $${cfg.cost.budget_usd}`);
+        throw refuse('BUDGET_LAUNCH', `estimated cost $${estimate.toFixed(2)} (${arithmetic}) exceeds the budget of $${cfg.cost.budget_usd}`, [], vars);
     }
     if (estimate > cfg.cost.approval_threshold_usd && !approve) {
-        throw new LaunchRefused(`estimated cost $${estimate.toFixed(2)} is above the approval threshold of $${cfg.cost.approval_threshold_usd}: ` +
-            'confirm with --approve (CLI) or approve: true (MCP tool)');
+        throw refuse('APPROVAL', `estimated cost $${estimate.toFixed(2)} (${arithmetic}) is above the approval threshold of $${cfg.cost.approval_threshold_usd}: ` +
+            'the user must approve it', [], vars);
     }
     const store = new ExperimentStore(ctx.outputsDir, cfg.experiment);
     const manifest = await store.create(createManifest({

@@ -1,20 +1,28 @@
 // rebuild_and_verify_digest (F3): run the experiment config's trusted test → build → push commands (never
 // commands from a tool argument), then resolve the pushed tag's digest in the registry itself. A rebuild
 // is verified only if every step passed, the registry knows the tag, and the digest is not the one the
-// failed batch ran on although the source changed (a stale push).
+// failed batch ran on although the source changed (a stale push). Refused outright while a job of the batch
+// is not terminal (F1: launching jobs pull the tag this moves) and from a tree with uncommitted changes
+// (F3: the image must be traceable to a commit).
 import { createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { redact } from '../diagnosis/redact.js';
+import { checkCommittedTree } from '../rules/rebuild-before-relaunch.js';
+import { enforce } from '../rules/rule-refusal.js';
 import { ExperimentStore } from '../store/experiment-store.js';
 import { gitState } from '../vcs/git-state.js';
 import { loadExperimentFiles } from './experiment-files.js';
 import { currentBatch } from './manifest.js';
+import { checkTerminalNow } from './terminal-now.js';
 const STEPS = ['test', 'build', 'push'];
 const TAIL_LINES = 20;
 export async function rebuildAndVerify(experimentId, ctx) {
     const store = new ExperimentStore(ctx.outputsDir, experimentId);
-    const manifest = store.read();
+    const vars = { experiment: experimentId, config: store.read().config_file };
+    const terminal = await checkTerminalNow(store, ctx, { killSwitchException: false });
+    enforce(terminal.verdict, vars);
+    const manifest = terminal.manifest;
     const files = loadExperimentFiles(manifest.config_file);
     const { commands } = files.cfg;
     if (!commands.build || !commands.push) {
@@ -29,6 +37,7 @@ export async function rebuildAndVerify(experimentId, ctx) {
     const logFile = join(ctx.outputsDir, `rebuild_${experimentId}_${id}.log`);
     const cwd = dirname(files.configPath);
     const source = await gitState(cwd);
+    enforce(checkCommittedTree({ git_dirty: source.dirty }, 'rebuild'), vars);
     // What the tag pointed to before this rebuild: the image the failed batch ran, unless it was pinned.
     const before = batch?.docker_digest ?? (await ctx.registry.resolveDigest(image).then((r) => r.digest, () => null));
     const log = createWriteStream(logFile);
@@ -59,7 +68,7 @@ export async function rebuildAndVerify(experimentId, ctx) {
             refused = `the pushed image is not verifiable in the registry: ${e.message}`;
         }
     }
-    const sourceChanged = batch !== undefined && (source.commit !== batch.git_commit || source.dirty === true || files.configSha256 !== batch.config_sha256);
+    const sourceChanged = batch !== undefined && (source.commit !== batch.git_commit || files.configSha256 !== batch.config_sha256);
     if (refused === null && sourceChanged && digest !== null && digest === before) {
         refused = `stale push: ${image} still resolves to ${digest}, the image batch ${batch?.batch} ran, although the source changed since; did the build use the cache or push another tag?`;
     }

@@ -6,6 +6,7 @@ export function checkRelaunchBudget(m, estimateUsd) {
         return { allowed: true, reason: `estimated $${estimateUsd.toFixed(2)} of $${remaining.toFixed(2)} left` };
     return {
         allowed: false,
+        refusal: 'BUDGET_RELAUNCH',
         rule: 'BUDGET',
         reason: `the relaunch is estimated at $${estimateUsd.toFixed(2)} but only $${remaining.toFixed(2)} of the $${m.budget_usd.toFixed(2)} budget is left`,
         details: [],

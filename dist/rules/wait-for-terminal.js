@@ -15,8 +15,15 @@ export function checkWaitForTerminal(manifest, { killSwitchException = true } = 
     }
     return {
         allowed: false,
+        refusal: 'F1_RUNNING',
         rule: 'F1 WAIT-FOR-TERMINAL',
-        reason: `${running.length} job(s) of batch ${batch} are not terminal yet; wait for them (skyloop factorial watch)`,
-        details: running.map(({ entry, attempt }) => `${entry.condition} (job ${attempt.job_id ?? '?'}: ${attempt.status ?? 'launching'})`),
+        reason: `${running.length} job(s) of batch ${batch} are not terminal yet`,
+        details: running.map(({ entry, attempt }) => `${entry.condition} (${describeAttempt(attempt)})`),
     };
+}
+/** SkyPilot's status as last seen, or what the manifest knows when the queue has not shown the job yet. */
+function describeAttempt(a) {
+    if (a.job_id === null)
+        return a.launch_state === 'intent' ? 'being submitted' : 'no job id yet';
+    return `job ${a.job_id}: ${a.status ?? 'submitted, not yet seen in sky jobs queue'}`;
 }

@@ -11,7 +11,8 @@ describe('skyloop factorial (CLI, simulator)', () => {
 
     const refused = await skyloop(['factorial', 'launch', w.config]);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toMatch(/estimated cost \$28\.80 is above the approval threshold of \$20: confirm with --approve/);
+    expect(refused.stderr).toMatch(/APPROVAL: estimated cost \$28\.80 \(24 conditions × 1 h × \$1\.2\/h × 1 node\(s\) = \$28\.80\) is above the approval threshold of \$20/);
+    expect(refused.stderr).toMatch(/CLI: skyloop factorial launch .* --approve/);
 
     const launch = await skyloop(['factorial', 'launch', w.config, '--approve', '--json']);
     expect(launch.stderr).toBe('');

@@ -45,7 +45,8 @@ describe('rebuild and relaunch', () => {
         expect((stale.structuredContent as { refused_reason: string }).refused_reason).toMatch(/^stale push: .* still resolves to sha256:[0-9a-f]{64}, the image batch 0 ran/);
         const relaunch = await mcp.call('relaunch_failed', { experiment: 'seg' });
         expect(relaunch.isError).toBe(true);
-        expect(JSON.stringify(relaunch.content)).toMatch(/F3 REBUILD-BEFORE-RELAUNCH: code or config changed since batch 0 launched, and no verified rebuild/);
+        expect(JSON.stringify(relaunch.content)).toMatch(/F3 REBUILD-BEFORE-RELAUNCH: code or config changed since batch 0 launched, and rebuild #2 was not verified: stale push/);
+        expect(JSON.stringify(relaunch.content)).toMatch(/next: quote the rebuild's refused_reason/);
       } finally {
         await mcp.close();
       }
@@ -130,14 +131,16 @@ describe('rebuild and relaunch', () => {
       const poorCli = await w.skyloop(['factorial', 'relaunch', 'seg', '--authorize-cycles', '3', '--budget', '6']);
       expect(poorCli.exitCode).toBe(1);
       expect(poorCli.stderr).toMatch(/BUDGET: the relaunch is estimated at \$6\.00 but only \$[0-9.]+ of the \$6\.00 budget is left/);
+      expect(w.manifest().budget_usd).toBe(40);
 
       const ok = await w.skyloop(['factorial', 'relaunch', 'seg', '--authorize-cycles', '3', '--budget', '60', '--reason', 'user approved a third cycle up to $60', '--json']);
       expect(ok.exitCode).toBe(0);
       expect(JSON.parse(ok.stdout)).toMatchObject({ batch: 3, launched: 3 });
       const m = w.manifest();
-      expect(m.cycle_authorizations.map((a) => [a.max_cycles, a.budget_usd])).toEqual([[3, 5], [3, 6], [3, 60]]);
+      // Refused authorizations changed nothing; the one that launched is recorded.
+      expect(m.cycle_authorizations.map((a) => [a.max_cycles, a.budget_usd])).toEqual([[3, 60]]);
       expect(m.budget_usd).toBe(60);
-      expect(w.events().filter((e) => e.type === 'cycle_authorization')).toHaveLength(3);
+      expect(w.events().filter((e) => e.type === 'cycle_authorization')).toHaveLength(1);
       expect(m.jobs.find((j) => j.condition === 'oom/fold-1')!.attempts.map((a) => a.batch)).toEqual([0, 1, 2, 3]);
     } finally {
       await mcp.close();

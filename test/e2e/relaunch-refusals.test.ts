@@ -19,12 +19,22 @@ describe('relaunch refusals (CLI and MCP)', () => {
         expect(text(tool)).toMatch(pattern);
       };
 
-      await refusedBy(/F1 WAIT-FOR-TERMINAL: 6 job\(s\) of batch 0 are not terminal yet/);
+      await refusedBy(/F1 WAIT-FOR-TERMINAL: 6 job\(s\) of batch 0 are not terminal yet[\s\S]*job \d+: (PENDING|STARTING|RUNNING)[\s\S]*next: wait_for_change/);
+      // No rebuild either while the batch runs (it would move the tag launching jobs pull).
+      const rebuild = await mcp.call('rebuild_and_verify_digest', { experiment: 'seg' });
+      expect(rebuild.isError).toBe(true);
+      expect(text(rebuild)).toMatch(/F1 WAIT-FOR-TERMINAL[\s\S]*next: wait_for_change\(experiment=\\"seg\\"\)/);
       await w.runBatch();
-      await refusedBy(/F2 AGGREGATE-BEFORE-FIX: batch 0 has not been aggregated: run skyloop factorial diagnose/);
+      await refusedBy(/F2 AGGREGATE-BEFORE-FIX: batch 0 has not been aggregated[\s\S]*next: aggregate_failures/);
       expect((await w.skyloop(['factorial', 'diagnose', 'seg'])).exitCode).toBe(0);
       // Nothing changed, and an OOM needs a fix: relaunching the same image would fail the same way.
       await refusedBy(/F3 REBUILD-BEFORE-RELAUNCH: nothing changed since batch 0 launched, and OOM_CUDA \(auto\) will fail the same way again/);
+      // An uncommitted fix is refused before anything else of F3.
+      const { writeFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      writeFileSync(join(w.dir, 'train.py'), 'batch_size = 48\n');
+      await refusedBy(/F3 REBUILD-BEFORE-RELAUNCH: the work tree has uncommitted changes[\s\S]*next: commit/);
+      await w.git('checkout', '--', 'train.py');
       await w.commitFix();
       await refusedBy(/F3 REBUILD-BEFORE-RELAUNCH: code or config changed since batch 0 launched, and no verified rebuild is newer than its aggregation/);
 

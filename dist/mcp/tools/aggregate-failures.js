@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { renderAggregation } from '../../diagnosis/aggregate-failures.js';
 import { AggregationSchema } from '../../diagnosis/aggregation-schema.js';
 import { diagnoseExperiment } from '../../factorial/diagnose-experiment.js';
+import { nextCycleNote } from '../../rules/max-relaunch-cycles.js';
+import { ExperimentStore } from '../../store/experiment-store.js';
 import { toolResult } from '../tool-result.js';
 export function registerAggregateFailures(server, ctx) {
     server.registerTool('aggregate_failures', {
@@ -24,10 +26,14 @@ export function registerAggregateFailures(server, ctx) {
                 .optional()
                 .describe("Your own classification of failures the engine was not confident about; recorded as the agent's, next to the engine's category"),
         },
-        outputSchema: AggregationSchema.shape,
+        outputSchema: AggregationSchema.extend({
+            relaunch_cycles: z.object({ next_cycle: z.number().int(), limit: z.number().int(), last_allowed: z.boolean(), note: z.string() })
+                .describe('F4: the cycle a relaunch of this batch would be, and whether it is the last allowed one'),
+        }).shape,
         annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     }, async ({ experiment, classifications }) => {
         const aggregation = await diagnoseExperiment(experiment, ctx, classifications ?? []);
-        return toolResult(aggregation, renderAggregation(aggregation, experiment));
+        const cycles = nextCycleNote(new ExperimentStore(ctx.outputsDir, experiment).read());
+        return toolResult({ ...aggregation, relaunch_cycles: cycles }, `${renderAggregation(aggregation, experiment)}\n${cycles.note}\n`);
     });
 }

@@ -3,20 +3,20 @@
 import type { Aggregation } from '../diagnosis/aggregation-schema.js';
 import { aggregateFailures } from '../diagnosis/aggregate-failures.js';
 import { defaultLibrary } from '../diagnosis/default-library.js';
-import { RuleRefusal } from '../rules/rule-refusal.js';
-import { checkWaitForTerminal } from '../rules/wait-for-terminal.js';
+import { enforce } from '../rules/rule-refusal.js';
 import { isFailure } from '../sky/job-status.js';
 import { ExperimentStore } from '../store/experiment-store.js';
 import { diagnoseFailures } from './diagnose-failures.js';
 import type { FactorialContext } from './factorial-context.js';
 import { recordClassifications, type AgentClassification } from './record-classifications.js';
 import { currentAttempt, currentBatch } from './manifest.js';
+import { checkTerminalNow } from './terminal-now.js';
 
 export async function diagnoseExperiment(experimentId: string, ctx: FactorialContext, classifications: AgentClassification[] = []): Promise<Aggregation> {
   const store = new ExperimentStore(ctx.outputsDir, experimentId);
-  let manifest = store.read();
-  const verdict = checkWaitForTerminal(manifest);
-  if (!verdict.allowed) throw new RuleRefusal(verdict.rule, verdict.reason, verdict.details);
+  const terminal = await checkTerminalNow(store, ctx, { killSwitchException: true });
+  enforce(terminal.verdict, { experiment: experimentId });
+  let manifest = terminal.manifest;
 
   const batch = currentBatch(manifest);
   const pending = manifest.jobs.flatMap((j) => {

@@ -5,11 +5,10 @@
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { checkAggregated } from '../rules/aggregate-before-fix.js';
-import { checkMaxRelaunchCycles } from '../rules/max-relaunch-cycles.js';
+import { checkMaxRelaunchCycles, cycleLimit } from '../rules/max-relaunch-cycles.js';
 import { checkRebuildBeforeRelaunch } from '../rules/rebuild-before-relaunch.js';
 import { checkRelaunchBudget } from '../rules/relaunch-budget.js';
-import { RuleRefusal } from '../rules/rule-refusal.js';
-import { checkWaitForTerminal, type RuleVerdict } from '../rules/wait-for-terminal.js';
+import { enforce, refuse } from '../rules/rule-refusal.js';
 import { ExperimentStore } from '../store/experiment-store.js';
 import { gitState } from '../vcs/git-state.js';
 import { jobName } from './conditions.js';
@@ -19,6 +18,7 @@ import { loadExperimentFiles } from './experiment-files.js';
 import type { FactorialContext } from './factorial-context.js';
 import { withLaunchLock } from './launch-factorial.js';
 import { launchIntents } from './launch-intents.js';
+import { checkTerminalNow } from './terminal-now.js';
 import { beginBatch, currentAttempt, currentBatch, imageDigest, isFailedEntry, type Manifest } from './manifest.js';
 
 export const RelaunchResultSchema = z.object({
@@ -31,6 +31,8 @@ export const RelaunchResultSchema = z.object({
   reconciled: z.number().int(),
   failed: z.array(z.object({ condition: z.string(), error: z.string() })),
   rules: z.array(z.string()).describe('Why each rule allowed the relaunch'),
+  cycles: z.string().describe('Where F4 stands after this batch, e.g. "no relaunch cycle is left"'),
+  next: z.string().describe('The next call'),
 });
 export type RelaunchResult = z.infer<typeof RelaunchResultSchema>;
 
@@ -64,33 +66,34 @@ export async function relaunchFailed(
     if (currentBatch(manifest) > 0 && manifest.jobs.some((j) => currentAttempt(j)?.launch_state === 'intent')) {
       return finish(manifest, store, files, ctx, ['resuming the interrupted relaunch of this batch']);
     }
-    if (options.authorize) {
-      const auth = options.authorize;
-      manifest = await store.update((m) => {
-        m.cycle_authorizations.push({ at: ctx.now().toISOString(), ...auth });
-        m.budget_usd = auth.budget_usd;
-        return { events: [{ type: 'cycle_authorization', ...auth }], result: m };
-      });
-    }
-    const f1 = checkWaitForTerminal(manifest, { killSwitchException: false });
-    if (!f1.allowed) throw new RuleRefusal(f1.rule, f1.reason, f1.details);
+    const vars = { experiment: experimentId, config: manifest.config_file };
+    const terminal = await checkTerminalNow(store, ctx, { killSwitchException: false });
+    enforce(terminal.verdict, vars);
+    manifest = terminal.manifest;
     const conditions = relaunchCandidates(manifest);
-    if (conditions.length === 0) throw new RuleRefusal('NOTHING TO RELAUNCH', `batch ${currentBatch(manifest)} has no failed or kill-switch-cancelled conditions`);
+    if (conditions.length === 0) {
+      throw refuse('NOTHING_TO_RELAUNCH', `batch ${currentBatch(manifest)} has no failed or kill-switch-cancelled conditions`, [], vars);
+    }
+    // An authorization counts for this check only; it is recorded with the batch it allows, so a refused
+    // attempt changes nothing.
+    const authorization = options.authorize ? { at: ctx.now().toISOString(), ...options.authorize } : null;
+    const proposed: Manifest = authorization
+      ? { ...manifest, cycle_authorizations: [...manifest.cycle_authorizations, authorization], budget_usd: authorization.budget_usd }
+      : manifest;
+    const estimate = estimateLaunchCost(conditions.length, files.cfg.cost.expected_hours, manifest.hourly_rate_usd, manifest.nodes_per_job);
+    // The final refusals first (no fix changes them), then those a fix and a rebuild answer.
+    const f4 = checkMaxRelaunchCycles(proposed);
+    enforce(f4, vars);
+    const budget = checkRelaunchBudget(proposed, estimate);
+    enforce(budget, vars);
+    const f2 = checkAggregated(manifest);
+    enforce(f2, vars);
     const git = await gitState(dirname(files.configPath));
     const source = { git_commit: git.commit, git_dirty: git.dirty, config_sha256: files.configSha256 };
-    const estimate = estimateLaunchCost(conditions.length, files.cfg.cost.expected_hours, manifest.hourly_rate_usd, manifest.nodes_per_job);
     const f3 = checkRebuildBeforeRelaunch(manifest, source);
-    const verdicts: RuleVerdict[] = [
-      f1,
-      checkAggregated(manifest),
-      f3,
-      checkMaxRelaunchCycles(manifest),
-      checkRelaunchBudget(manifest, estimate),
-    ];
-    const refusal = verdicts.find((v) => !v.allowed);
-    if (refusal && !refusal.allowed) throw new RuleRefusal(refusal.rule, refusal.reason, refusal.details);
+    enforce(f3, vars);
     const image = f3.image as string;
-    const rules = verdicts.map((v) => v.reason);
+    const rules = [terminal.verdict, f4, budget, f2, f3].map((v) => v.reason);
 
     const next = currentBatch(manifest) + 1;
     const slugs = new Map(files.conditions.map((c) => [c.id, c.slug]));
@@ -101,8 +104,14 @@ export async function relaunchFailed(
         conditions.map((condition) => ({ condition, job_name: jobName(m.experiment_id, { slug: slugs.get(condition) as string }, next) })),
       );
       m.current_cycle = next;
-      const event: EventPayload = { type: 'relaunch', batch: next, conditions, image, estimated_cost_usd: estimate, rules };
-      return { events: [event], result: m };
+      const events: EventPayload[] = [];
+      if (authorization) {
+        m.cycle_authorizations.push(authorization);
+        m.budget_usd = authorization.budget_usd;
+        events.push({ type: 'cycle_authorization', max_cycles: authorization.max_cycles, budget_usd: authorization.budget_usd, reason: authorization.reason });
+      }
+      events.push({ type: 'relaunch', batch: next, conditions, image, estimated_cost_usd: estimate, rules });
+      return { events, result: m };
     });
     return finish(manifest, store, files, ctx, rules);
   });
@@ -127,5 +136,7 @@ async function finish(
     reconciled,
     failed,
     rules,
+    cycles: `this is relaunch cycle ${batch.batch} of ${cycleLimit(manifest)}${batch.batch >= cycleLimit(manifest) ? ', the last allowed cycle' : ''}`,
+    next: `wait_for_change(experiment="${manifest.experiment_id}") until summary.all_terminal (CLI: skyloop factorial watch ${manifest.experiment_id})`,
   };
 }

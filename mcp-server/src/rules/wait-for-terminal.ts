@@ -1,8 +1,11 @@
 // F1 WAIT-FOR-TERMINAL: no diagnosis, fix or relaunch while jobs of the current batch still run, unless
 // the kill switch fired for this batch (then the failures it acted on may be diagnosed at once).
-import { currentBatch, unfinishedAttempts, type Manifest } from '../factorial/manifest.js';
+import { currentBatch, unfinishedAttempts, type Attempt, type Manifest } from '../factorial/manifest.js';
 
-export type RuleVerdict = { allowed: true; reason: string } | { allowed: false; rule: string; reason: string; details: string[] };
+/** A rule's answer; a refusal carries its id in instructions/refusals.yaml (which gives the next call). */
+export type RuleVerdict =
+  | { allowed: true; reason: string }
+  | { allowed: false; refusal: string; rule: string; reason: string; details: string[] };
 
 /**
  * `killSwitchException`: diagnosis may start once the kill switch fired; a relaunch never starts while
@@ -17,8 +20,15 @@ export function checkWaitForTerminal(manifest: Manifest, { killSwitchException =
   }
   return {
     allowed: false,
+    refusal: 'F1_RUNNING',
     rule: 'F1 WAIT-FOR-TERMINAL',
-    reason: `${running.length} job(s) of batch ${batch} are not terminal yet; wait for them (skyloop factorial watch)`,
-    details: running.map(({ entry, attempt }) => `${entry.condition} (job ${attempt.job_id ?? '?'}: ${attempt.status ?? 'launching'})`),
+    reason: `${running.length} job(s) of batch ${batch} are not terminal yet`,
+    details: running.map(({ entry, attempt }) => `${entry.condition} (${describeAttempt(attempt)})`),
   };
+}
+
+/** SkyPilot's status as last seen, or what the manifest knows when the queue has not shown the job yet. */
+function describeAttempt(a: Attempt): string {
+  if (a.job_id === null) return a.launch_state === 'intent' ? 'being submitted' : 'no job id yet';
+  return `job ${a.job_id}: ${a.status ?? 'submitted, not yet seen in sky jobs queue'}`;
 }

@@ -11,6 +11,8 @@ import { launchFactorial } from '../../factorial/launch-factorial.js';
 import { pollExperiment, type PollResult } from '../../factorial/poll-experiment.js';
 import { renderSummary } from '../../factorial/summary.js';
 import { watchExperiment } from '../../factorial/watch-experiment.js';
+import { nextCycleNote } from '../../rules/max-relaunch-cycles.js';
+import { ExperimentStore } from '../../store/experiment-store.js';
 import { UsageError } from '../cli-error.js';
 import { shortDuration, textTable } from '../text-table.js';
 
@@ -29,8 +31,9 @@ export const factorialHelp = `Usage:
       registry. Exit 1 if the rebuild is not verified (failed step, unknown tag, stale push).
   skyloop factorial relaunch <experiment> [--authorize-cycles N --budget USD --reason TEXT] [--json]
       Relaunch only the failed (and kill-switch-cancelled) conditions of the current batch, once F1, F2, F3,
-      F4 and the budget allow it; refusals name the rule. --authorize-cycles raises the F4 limit (with a
-      new budget cap); it is recorded in the manifest and the event log.
+      F4 and the budget allow it; refusals name the rule and the next step. --authorize-cycles N sets the new
+      total of relaunch cycles (3 = one more after two) with a new budget cap; it is recorded in the manifest
+      and the event log with the batch it allows, and a refused relaunch records nothing.
   skyloop factorial report <experiment> [--json] [--no-issues]
       Write outputs/factorial_run_<experiment>.jsonl and outputs/factorial_report_<experiment>.md, and file
       what stays broken as issues (gh when logged in, else drafts under outputs/issues/).
@@ -111,7 +114,8 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
       const id = one(positionals, 'experiment');
       const aggregation = await diagnoseExperiment(id, ctx);
-      out.write(values.json ? JSON.stringify(aggregation, null, 2) + '\n' : renderAggregation(aggregation, id));
+      const cycles = nextCycleNote(new ExperimentStore(ctx.outputsDir, id).read());
+      out.write(values.json ? JSON.stringify({ ...aggregation, relaunch_cycles: cycles }, null, 2) + '\n' : `${renderAggregation(aggregation, id)}\n${cycles.note}\n`);
       return 0;
     }
     case 'rebuild': {
@@ -144,7 +148,7 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
             result.rules.map((r) => `  ✓ ${r}\n`).join('') +
             `  launched ${result.launched}, reconciled ${result.reconciled}, failed ${result.failed.length}\n` +
             result.failed.map((f) => `  ✗ ${f.condition}: ${f.error}\n`).join('') +
-            `  next: skyloop factorial watch ${id}\n`,
+            `  ${result.cycles}\n  next: skyloop factorial watch ${id}\n`,
         );
       }
       return result.failed.length > 0 ? 1 : 0;

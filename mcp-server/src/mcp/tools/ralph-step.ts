@@ -5,7 +5,7 @@ import { defaultRalphContext, ralphReport, RalphReportSchema } from '../../ralph
 import { RalphSettingsSchema } from '../../ralph/ralph-settings.js';
 import { ralphStep, runName } from '../../ralph/ralph-step.js';
 import { PreflightInputSchema, runPreflight } from '../../preflight/index.js';
-import { RuleRefusal } from '../../rules/rule-refusal.js';
+import { refuse } from '../../rules/rule-refusal.js';
 import { toolResult } from '../tool-result.js';
 
 export function registerRalphStep(server: McpServer, ctx: FactorialContext): void {
@@ -43,7 +43,7 @@ export function registerRalphStep(server: McpServer, ctx: FactorialContext): voi
         const pre = await runPreflight({ ...preflight, task_yaml: settings.task_yaml, outputs_dir: preflight?.outputs_dir ?? ctx.outputsDir });
         if (!pre.ok) {
           const failed = pre.checks.filter((c) => pre.blocking.includes(c.name)).map((c) => `${c.name}: ${c.detail}${c.fix_hint ? ` (fix: ${c.fix_hint})` : ''}`);
-          throw new RuleRefusal('PRE-FLIGHT', `blocked by ${pre.blocking.join(', ')}; fix them or have the user override them by name (preflight.overrides)`, failed);
+          throw refuse('PREFLIGHT_BLOCKED', `blocked by ${pre.blocking.join(', ')}`, failed, {});
         }
       }
       const step = await ralphStep(settings, defaultRalphContext(ctx.sky, ctx.outputsDir));

@@ -15,7 +15,8 @@ export function registerRebuildAndVerifyDigest(server: McpServer, ctx: Factorial
         'the config file, never from arguments), then resolve the pushed tag in the registry and record the digest, ' +
         'commit and time. verified is false when a step fails, the registry does not know the tag, or the digest is ' +
         'the one the failed batch ran although the code or config changed (a stale push). relaunch_failed then runs ' +
-        'the verified image pinned by digest.',
+        'the verified image pinned by digest. Refuses (F1) while a job of the batch is not terminal, even after the kill ' +
+        'switch (the push moves the tag launching jobs pull), and (F3) from a work tree with uncommitted changes: commit first.',
       inputSchema: { experiment: z.string().describe('Experiment id') },
       outputSchema: RebuildSchema.shape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
