@@ -1,7 +1,6 @@
-// `skyloop`: the command-line face of the same core the MCP server uses.
 import { SkyError } from '../sky/sky-errors.js';
 import { packageVersion } from '../util/package-root.js';
-import { UsageError } from './cli-error.js';
+import { CLI_JSON_SCHEMA_VERSION, UsageError } from './cli-error.js';
 import { analyzeLogsCommand, analyzeLogsHelp } from './commands/analyze-logs.js';
 import { factorialCommand, factorialHelp } from './commands/factorial.js';
 import { preflightCommand, preflightHelp } from './commands/preflight.js';
@@ -9,7 +8,7 @@ import { ralphCommand, ralphHelp } from './commands/ralph.js';
 import { queueCommand, queueHelp } from './commands/queue.js';
 // Errors whose message is the whole story; anything else is a bug and gets its stack trace.
 const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR']);
-const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal']);
+const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal', 'CliError']);
 const COMMANDS = {
     queue: { summary: 'list every managed job (normalised records; --json for scripts)', help: queueHelp, run: queueCommand },
     factorial: { summary: 'launch, watch, inspect and diagnose a factorial grid of jobs', help: factorialHelp, run: factorialCommand },
@@ -51,22 +50,48 @@ export async function main(argv, out = process.stdout) {
         out.write(command.help);
         return 0;
     }
-    return command.run(rest, out);
+    try {
+        return await command.run(rest, out);
+    }
+    catch (e) {
+        // A usage mistake inside a command points at that command's help.
+        if (isUsageError(e))
+            throw Object.assign(e instanceof UsageError ? e : new UsageError(e.message), { command: name });
+        throw e;
+    }
 }
+const isUsageError = (e) => e instanceof UsageError || Boolean(e.code?.startsWith('ERR_PARSE_ARGS'));
+const isKnownError = (e) => e instanceof SkyError || e instanceof TypeError || KNOWN_ERRORS.has(e.name) || FILE_ERRORS.has(e.code ?? '');
+/** What `--json` prints on stdout when the command did not produce its result: the rule, the reason, the next step. */
+function jsonError(e, kind) {
+    const refusal = e;
+    const body = kind === 'refusal' && typeof refusal.toJSON === 'function'
+        ? refusal.toJSON()
+        : {
+            rule: null,
+            reason: e.message,
+            next: kind === 'usage' ? { cli: `skyloop ${e.command ? `${e.command} ` : ''}--help` } : null,
+        };
+    return { schema_version: CLI_JSON_SCHEMA_VERSION, error: { kind, ...body } };
+}
+const argv = process.argv.slice(2);
 try {
-    process.exitCode = await main(process.argv.slice(2));
+    process.exitCode = await main(argv);
 }
 catch (e) {
-    if (e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`skyloop: ${e.message}\nRun 'skyloop --help' for usage.\n`);
+    const error = e;
+    const usage = isUsageError(e);
+    const known = usage || isKnownError(e);
+    if (argv.includes('--json')) {
+        process.stdout.write(JSON.stringify(jsonError(error, usage ? 'usage' : error.name === 'RuleRefusal' ? 'refusal' : 'error'), null, 2) + '\n');
+    }
+    if (usage) {
+        const command = e.command;
+        process.stderr.write(`skyloop: ${error.message}\nRun 'skyloop ${command ? `${command} ` : ''}--help' for usage.\n`);
         process.exitCode = 2;
     }
-    else if (e instanceof SkyError || e instanceof TypeError || KNOWN_ERRORS.has(e.name) || FILE_ERRORS.has(e.code ?? '')) {
-        process.stderr.write(`skyloop: ${e.message}\n`);
-        process.exitCode = 1;
-    }
     else {
-        process.stderr.write(`skyloop: ${e.stack ?? String(e)}\n`);
+        process.stderr.write(`skyloop: ${known ? error.message : (error.stack ?? String(e))}\n`);
         process.exitCode = 1;
     }
 }

@@ -8,13 +8,24 @@ function sharedLevels(entries) {
         return {};
     return Object.fromEntries(Object.entries(first.levels).filter(([f, l]) => rest.every((e) => e.levels[f] === l)));
 }
-function describePattern(shared, affected, batchSize) {
-    if (affected === batchSize)
-        return 'infrastructure (every condition of the batch)';
-    const factors = Object.keys(shared);
+/**
+ * Where a cause lives, said against the levels the batch's conditions do not all share: a relaunch batch of
+ * one model makes that model no evidence. One failed condition is just that condition.
+ */
+function describePattern(shared, affected, batch) {
+    const batchCommon = sharedLevels(batch);
+    const telling = Object.fromEntries(Object.entries(shared).filter(([f]) => !(f in batchCommon)));
+    const factors = Object.keys(telling);
+    const levels = Object.entries(telling).map(([f, l]) => `${f}=${l}`).join(', ');
+    if (affected === 1)
+        return `one condition (${levels || 'the only one of the batch'})`;
+    if (affected === batch.length) {
+        return Object.keys(batchCommon).length === 0 || currentAttempt(batch[0])?.batch === 0
+            ? 'infrastructure (every condition of the batch)'
+            : `every condition of this relaunch batch (it shares ${Object.entries(batchCommon).map(([f, l]) => `${f}=${l}`).join(', ')})`;
+    }
     if (factors.length === 0)
         return 'scattered (no factor level in common)';
-    const levels = Object.entries(shared).map(([f, l]) => `${f}=${l}`).join(', ');
     if (factors.every((f) => DATA_FACTORS.test(f)))
         return `data-specific (${levels})`;
     return `${factors.filter((f) => !DATA_FACTORS.test(f)).join('+')}-specific (${levels})`;
@@ -58,7 +69,7 @@ export function aggregateFailures(manifest, categories, now) {
             affected_files: info?.affected_files ?? [],
             confidence,
             fixability: attempts[0].failure.fixability,
-            pattern: describePattern(shared, entries.length, inBatch.length),
+            pattern: describePattern(shared, entries.length, inBatch),
             shared_levels: shared,
             fingerprints: [...new Set(attempts.map((a) => a.failure.fingerprint))],
             evidence: attempts.find((a) => a.failure?.line)?.failure?.line ?? null,

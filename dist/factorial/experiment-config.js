@@ -72,6 +72,11 @@ export const ExperimentConfigSchema = z
 })
     .superRefine((cfg, ctx) => {
     const factorNames = Object.keys(cfg.factors);
+    for (const [factor, levels] of Object.entries(cfg.factors)) {
+        const twice = levels.find((l, i) => levels.indexOf(l) !== i);
+        if (twice !== undefined)
+            ctx.addIssue({ code: 'custom', path: ['factors', factor], message: `level '${twice}' is listed twice` });
+    }
     for (const [i, rule] of cfg.exclude.entries()) {
         for (const [factor, level] of Object.entries(rule)) {
             if (!factorNames.includes(factor)) {

@@ -45,6 +45,7 @@ describe('skyloop-mcp over stdio', () => {
     const templates = (await response(6)).result?.resourceTemplates as { uriTemplate: string }[];
     expect(templates.map((t) => t.uriTemplate).sort()).toEqual([
       'skyloop://experiments/{experiment}/events', 'skyloop://experiments/{experiment}/manifest', 'skyloop://experiments/{experiment}/report',
+      'skyloop://experiments/{experiment}/view',
     ]);
 
     // A tool error comes back as a result with isError, naming the experiment.

@@ -89,4 +89,15 @@ describe('templates the skills point to', () => {
     expect(cfg.cost.approval_threshold_usd).toBe(20);
     expect(cfg.kill_switch).toEqual({ enabled: true, min_failures: 3, window_s: 300 });
   });
+
+  it('the example config builds and pushes the tag its jobs run, so copying it gives no stale push', () => {
+    const cfg = readYamlFile(join(REPO, 'templates', 'experiment.example.yaml'), ExperimentConfigSchema);
+    const task = readFileSync(join(REPO, 'templates', 'train.sky.yaml'), 'utf8');
+    const image = (cfg.image ?? /image_id: (\S+)/.exec(task)?.[1] ?? '').replace(/^docker:/, '');
+    const commented = /^# image: docker:(\S+)$/m.exec(readFileSync(join(REPO, 'templates', 'experiment.example.yaml'), 'utf8'))?.[1];
+    expect(image).toMatch(/:v\d+$/);
+    expect(commented ?? image).toBe(image);
+    expect(cfg.commands.build).toContain(` ${image} `);
+    expect(cfg.commands.push).toBe(`docker push ${image}`);
+  });
 });

@@ -12,7 +12,7 @@ import { renderSummary } from '../../factorial/summary.js';
 import { watchExperiment } from '../../factorial/watch-experiment.js';
 import { nextCycleNote } from '../../rules/max-relaunch-cycles.js';
 import { ExperimentStore } from '../../store/experiment-store.js';
-import { UsageError } from '../cli-error.js';
+import { cliJson, UsageError } from '../cli-error.js';
 import { shortDuration, textTable } from '../text-table.js';
 export const factorialHelp = `Usage:
   skyloop factorial launch <config.yaml> [--approve] [--json]
@@ -54,7 +54,7 @@ export async function factorialCommand(argv, out) {
             const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { approve: { type: 'boolean' }, json: { type: 'boolean' } } });
             const result = await launchFactorial(one(positionals, 'config file'), { approve: values.approve ?? false }, ctx);
             if (values.json) {
-                out.write(JSON.stringify(result, null, 2) + '\n');
+                out.write(cliJson(result));
             }
             else {
                 out.write(`${result.experiment_id}: ${result.conditions} conditions, estimated $${result.estimated_cost_usd.toFixed(2)}\n` +
@@ -72,12 +72,14 @@ export async function factorialCommand(argv, out) {
                 await pollExperiment(id, ctx, { killSwitch: false });
             const status = experimentStatus(id, ctx, { all: values.all ?? false });
             if (values.json) {
-                out.write(JSON.stringify(status, null, 2) + '\n');
+                out.write(cliJson(status));
                 return 0;
             }
             out.write(renderSummary(status));
+            if (!values.refresh)
+                out.write(dataAge(new ExperimentStore(ctx.outputsDir, id).read().last_poll_at, ctx.now()));
             if (status.grid) {
-                out.write(textTable(['CONDITION', 'JOB', 'BATCH', 'STATUS', 'RAN', 'COST', 'CATEGORY'], status.grid.map((g) => [g.condition, String(g.job_id ?? '-'), String(g.batch), g.status, shortDuration(g.ran_s), g.cost_usd === null ? '-' : `$${g.cost_usd.toFixed(2)}`, g.category ?? '-'])));
+                out.write(textTable(['CONDITION', 'JOB', 'BATCH', 'STATUS', 'ATTEMPTS', 'RAN (ALL ATTEMPTS)', 'COST (ALL ATTEMPTS)', 'CATEGORY'], status.grid.map((g) => [g.condition, String(g.job_id ?? '-'), String(g.batch), g.status, String(g.attempts), shortDuration(g.ran_s), g.cost_usd === null ? '-' : `$${g.cost_usd.toFixed(2)}`, g.category ?? '-'])));
             }
             return 0;
         }
@@ -112,13 +114,13 @@ export async function factorialCommand(argv, out) {
             const id = one(positionals, 'experiment');
             const aggregation = await diagnoseExperiment(id, ctx);
             const cycles = nextCycleNote(new ExperimentStore(ctx.outputsDir, id).read());
-            out.write(values.json ? JSON.stringify({ ...aggregation, relaunch_cycles: cycles }, null, 2) + '\n' : `${renderAggregation(aggregation, id)}\n${cycles.note}\n`);
+            out.write(values.json ? cliJson({ ...aggregation, relaunch_cycles: cycles }) : `${renderAggregation(aggregation, id)}\n${cycles.note}\n`);
             return 0;
         }
         case 'rebuild': {
             const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
             const rebuild = await rebuildAndVerify(one(positionals, 'experiment'), ctx);
-            out.write(values.json ? JSON.stringify(rebuild, null, 2) + '\n' : renderRebuild(rebuild));
+            out.write(values.json ? cliJson(rebuild) : renderRebuild(rebuild));
             return rebuild.verified ? 0 : 1;
         }
         case 'relaunch': {
@@ -140,7 +142,7 @@ export async function factorialCommand(argv, out) {
             }
             const result = await relaunchFailed(id, { authorize }, ctx);
             if (values.json) {
-                out.write(JSON.stringify(result, null, 2) + '\n');
+                out.write(cliJson(result));
             }
             else {
                 out.write(`${id}: batch ${result.batch} relaunches ${result.conditions.length} condition(s) on ${result.image}, estimated $${result.estimated_cost_usd.toFixed(2)}\n` +
@@ -155,7 +157,7 @@ export async function factorialCommand(argv, out) {
             const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'no-issues': { type: 'boolean' } } });
             const report = await generateReport(one(positionals, 'experiment'), ctx, { fileIssues: !values['no-issues'] });
             if (values.json) {
-                out.write(JSON.stringify(report, null, 2) + '\n');
+                out.write(cliJson(report));
             }
             else {
                 out.write(`report: ${report.markdown_path}\nrun records: ${report.jsonl_path}\n`);
@@ -169,6 +171,13 @@ export async function factorialCommand(argv, out) {
         default:
             throw new UsageError(sub === undefined ? 'factorial needs a subcommand: launch, status, watch, diagnose, rebuild, relaunch or report' : `unknown factorial subcommand '${sub}'`);
     }
+}
+/** How old the statuses of a status without --refresh are. */
+function dataAge(lastPoll, now) {
+    if (lastPoll === null)
+        return '  statuses: never polled yet (--refresh polls sky now)\n';
+    const s = Math.max(0, Math.round((now.getTime() - Date.parse(lastPoll)) / 1000));
+    return `  statuses as of the last poll, ${shortDuration(s)} ago (${lastPoll}); --refresh polls sky now\n`;
 }
 const MAX_CHANGE_LINES = 12;
 /** One poll of `watch`: a line per status change and per kill-switch decision, then the counts. Quiet when nothing moved. */

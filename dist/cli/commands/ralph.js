@@ -3,7 +3,7 @@ import { defaultContext } from '../../factorial/factorial-context.js';
 import { runPreflight } from '../../preflight/index.js';
 import { defaultRalphContext, ralphReport, ralphRun } from '../../ralph/ralph-run.js';
 import { RalphSettingsSchema } from '../../ralph/ralph-settings.js';
-import { UsageError } from '../cli-error.js';
+import { cliJson, UsageError } from '../cli-error.js';
 import { PREFLIGHT_OPTIONS, preflightInput, renderPreflight } from './preflight.js';
 export const ralphHelp = `Usage:
   skyloop ralph run <task.yaml> [--budget 5] [--infra aws/us-east-2,gcp/us-central1,…] [--gpus A100:1,L4:1]
@@ -45,7 +45,7 @@ export async function ralphCommand(argv, out) {
         if (positionals.length !== 1)
             throw new UsageError('expected the run name');
         const report = ralphReport(positionals[0], ctx.outputsDir);
-        out.write(values.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
+        out.write(values.json ? cliJson(report) : renderReport(report));
         return 0;
     }
     if (sub !== 'run')
@@ -84,7 +84,7 @@ export async function ralphCommand(argv, out) {
             out.write(renderPreflight(pre));
         if (!pre.ok) {
             if (v.json)
-                out.write(JSON.stringify({ preflight: pre }, null, 2) + '\n');
+                out.write(cliJson({ preflight: pre }));
             return 1;
         }
     }
@@ -97,7 +97,7 @@ export async function ralphCommand(argv, out) {
             onStep: (s) => { if (!v.json && s.action !== 'waiting')
                 out.write(`${new Date().toISOString().slice(11, 19)}  ${s.detail}\n`); },
         });
-        out.write(v.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
+        out.write(v.json ? cliJson(report) : renderReport(report));
         if (abort.signal.aborted)
             return 130;
         return report.outcome === 'succeeded' ? 0 : 1;

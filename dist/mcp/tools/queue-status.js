@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { experimentStatus, ExperimentStatusSchema } from '../../factorial/experiment-status.js';
 import { pollExperiment } from '../../factorial/poll-experiment.js';
+import { briefSummary } from '../../factorial/summary.js';
 import { toolResult } from '../tool-result.js';
 export function registerQueueStatus(server, ctx) {
     server.registerTool('queue_status', {
@@ -18,6 +19,7 @@ export function registerQueueStatus(server, ctx) {
     }, async ({ experiment, refresh, all }) => {
         if (refresh)
             await pollExperiment(experiment, ctx, { killSwitch: false });
-        return toolResult(experimentStatus(experiment, ctx, { all }));
+        const status = experimentStatus(experiment, ctx, { all });
+        return toolResult(status, briefSummary(status));
     });
 }

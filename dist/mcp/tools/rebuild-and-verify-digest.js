@@ -19,6 +19,6 @@ export function registerRebuildAndVerifyDigest(server, ctx) {
         const text = rebuild.verified
             ? `verified ${rebuild.image} = ${rebuild.digest}`
             : `not verified: ${rebuild.refused_reason}`;
-        return toolResult(rebuild, `${text}\n${JSON.stringify(rebuild)}`);
+        return toolResult(rebuild, `rebuild #${rebuild.id}: ${text}`);
     });
 }

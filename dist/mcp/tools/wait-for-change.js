@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExperimentSummarySchema } from '../../factorial/summary.js';
+import { briefSummary, ExperimentSummarySchema } from '../../factorial/summary.js';
 import { waitForChange } from '../../factorial/watch-experiment.js';
 import { ExperimentStore } from '../../store/experiment-store.js';
 import { toolResult } from '../tool-result.js';
@@ -46,12 +46,16 @@ export function registerWaitForChange(server, ctx) {
                 });
             },
         });
+        const fired = result.kill_switch.filter((d) => d.fired);
         return toolResult({
             changed,
             polls,
             changes: result.changes.slice(0, MAX_CHANGES),
             kill_switch: result.kill_switch.map((d) => ({ fired: d.fired, fingerprint: d.fingerprint, cancelled: d.cancel.map((c) => c.condition), reasons: d.reasons })),
             summary: result.summary,
-        });
+        }, `${changed ? `${result.changes.length} change(s)` : 'no change'} after ${polls} poll(s)` +
+            fired.map((d) => `; kill switch fired: ${d.cancel.length} cancelled`).join('') +
+            `\n${briefSummary(result.summary)}` +
+            (result.summary.all_terminal ? `next: aggregate_failures(experiment="${experiment}")` : `next: wait_for_change(experiment="${experiment}")`));
     });
 }

@@ -1,7 +1,8 @@
 // `skyloop`: the command-line face of the same core the MCP server uses.
+import type { RuleRefusal } from '../rules/rule-refusal.js';
 import { SkyError } from '../sky/sky-errors.js';
 import { packageVersion } from '../util/package-root.js';
-import { UsageError } from './cli-error.js';
+import { CLI_JSON_SCHEMA_VERSION, UsageError } from './cli-error.js';
 import { analyzeLogsCommand, analyzeLogsHelp } from './commands/analyze-logs.js';
 import { factorialCommand, factorialHelp } from './commands/factorial.js';
 import { preflightCommand, preflightHelp } from './commands/preflight.js';
@@ -10,7 +11,7 @@ import { queueCommand, queueHelp } from './commands/queue.js';
 
 // Errors whose message is the whole story; anything else is a bug and gets its stack trace.
 const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR']);
-const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal']);
+const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal', 'CliError']);
 
 
 type Command = { summary: string; help: string; run: (argv: string[], out: NodeJS.WritableStream) => Promise<number> };
@@ -57,20 +58,49 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     out.write(command.help);
     return 0;
   }
-  return command.run(rest, out);
+  try {
+    return await command.run(rest, out);
+  } catch (e) {
+    // A usage mistake inside a command points at that command's help.
+    if (isUsageError(e)) throw Object.assign(e instanceof UsageError ? e : new UsageError((e as Error).message), { command: name });
+    throw e;
+  }
 }
 
+const isUsageError = (e: unknown): boolean => e instanceof UsageError || Boolean((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'));
+const isKnownError = (e: unknown): boolean =>
+  e instanceof SkyError || e instanceof TypeError || KNOWN_ERRORS.has((e as Error).name) || FILE_ERRORS.has((e as NodeJS.ErrnoException).code ?? '');
+
+/** What `--json` prints on stdout when the command did not produce its result: the rule, the reason, the next step. */
+function jsonError(e: Error, kind: 'usage' | 'refusal' | 'error'): object {
+  const refusal = e as Partial<RuleRefusal>;
+  const body =
+    kind === 'refusal' && typeof refusal.toJSON === 'function'
+      ? refusal.toJSON()
+      : {
+          rule: null,
+          reason: e.message,
+          next: kind === 'usage' ? { cli: `skyloop ${(e as UsageError).command ? `${(e as UsageError).command} ` : ''}--help` } : null,
+        };
+  return { schema_version: CLI_JSON_SCHEMA_VERSION, error: { kind, ...body } };
+}
+
+const argv = process.argv.slice(2);
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(argv);
 } catch (e) {
-  if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`skyloop: ${(e as Error).message}\nRun 'skyloop --help' for usage.\n`);
+  const error = e as Error;
+  const usage = isUsageError(e);
+  const known = usage || isKnownError(e);
+  if (argv.includes('--json')) {
+    process.stdout.write(JSON.stringify(jsonError(error, usage ? 'usage' : error.name === 'RuleRefusal' ? 'refusal' : 'error'), null, 2) + '\n');
+  }
+  if (usage) {
+    const command = (e as UsageError).command;
+    process.stderr.write(`skyloop: ${error.message}\nRun 'skyloop ${command ? `${command} ` : ''}--help' for usage.\n`);
     process.exitCode = 2;
-  } else if (e instanceof SkyError || e instanceof TypeError || KNOWN_ERRORS.has((e as Error).name) || FILE_ERRORS.has((e as NodeJS.ErrnoException).code ?? '')) {
-    process.stderr.write(`skyloop: ${(e as Error).message}\n`);
-    process.exitCode = 1;
   } else {
-    process.stderr.write(`skyloop: ${(e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(`skyloop: ${known ? error.message : (error.stack ?? String(e))}\n`);
     process.exitCode = 1;
   }
 }

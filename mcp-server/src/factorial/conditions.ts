@@ -9,9 +9,9 @@ export interface Condition {
   levels: Record<string, Level>;
 }
 
-/** A string level stands for itself; numbers and booleans get their factor name (`fold-0`). */
+/** A level that starts with a letter stands for itself; others get their factor name (`fold-0`, `lr-3e-4`). */
 function levelPart(factor: string, level: Level): string {
-  const text = typeof level === 'string' ? level : `${factor}-${String(level)}`;
+  const text = typeof level === 'string' && /^[A-Za-z]/.test(level) ? level : `${factor}-${String(level)}`;
   return text.replace(/[^A-Za-z0-9_.-]+/g, '-');
 }
 

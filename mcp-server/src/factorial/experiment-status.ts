@@ -9,12 +9,18 @@ export const GridRowSchema = z.object({
   job_id: z.number().int().nullable(),
   status: z.string(),
   batch: z.number().int(),
-  ran_s: z.number().nullable(),
-  cost_usd: z.number().nullable(),
+  attempts: z.number().int().describe('Jobs launched for the condition so far'),
+  ran_s: z.number().nullable().describe('Seconds run, summed over every attempt (like cost_usd)'),
+  cost_usd: z.number().nullable().describe('Cost summed over every attempt'),
   category: z.string().nullable(),
 });
 export type GridRow = z.infer<typeof GridRowSchema>;
 export const ExperimentStatusSchema = ExperimentSummarySchema.extend({ grid: z.array(GridRowSchema).optional() });
+
+const totalRun = (attempts: { duration_seconds: number | null }[]): number | null => {
+  const ran = attempts.map((a) => a.duration_seconds).filter((d): d is number => d !== null);
+  return ran.length ? ran.reduce((s, d) => s + d, 0) : null;
+};
 
 export function experimentStatus(experimentId: string, ctx: FactorialContext, { all = false } = {}): ExperimentSummary & { grid?: GridRow[] } {
   const m = new ExperimentStore(ctx.outputsDir, experimentId).read();
@@ -23,8 +29,8 @@ export function experimentStatus(experimentId: string, ctx: FactorialContext, { 
   return {
     ...summary,
     grid: m.jobs.map((j) => ({
-      condition: j.condition, job_id: j.job_id, status: j.status, batch: j.relaunch_batch, ran_s: j.duration_seconds,
-      cost_usd: j.cost_usd, category: j.failure_category,
+      condition: j.condition, job_id: j.job_id, status: j.status, batch: j.relaunch_batch, attempts: j.attempts.length,
+      ran_s: totalRun(j.attempts), cost_usd: j.cost_usd, category: j.failure_category,
     })),
   };
 }

@@ -71,6 +71,16 @@ export function summarize(m: Manifest, now: Date): ExperimentSummary {
   };
 }
 
+/** Counts and cost in two lines (the attention rows stay in the structured result). */
+export function briefSummary(s: ExperimentSummary): string {
+  const counts = Object.entries(s.counts).sort((a, b) => b[1] - a[1]).map(([status, n]) => `${n} ${status}`).join(', ');
+  return (
+    `${s.experiment_id} batch ${s.batch}: ${s.terminal}/${s.total} terminal (${counts}); cost so far $${s.cost_so_far_usd.toFixed(2)} of est. ` +
+    `$${s.estimated_cost_usd.toFixed(2)}${s.kill_switch_fired ? `; kill switch fired ${s.kill_switch_fired} time(s)` : ''}` +
+    `${s.attention.length ? `; ${s.attention.length + s.attention_more} need attention` : ''}\n`
+  );
+}
+
 /** The human rendering of the summary. */
 export function renderSummary(s: ExperimentSummary): string {
   const order = Object.entries(s.counts).sort((a, b) => b[1] - a[1]);

@@ -1,15 +1,25 @@
 // One resource per experiment and file: the manifest, the event log and the report, so a client can attach
-// them (in Claude Code as @skyloop:skyloop://experiments/<id>/manifest).
+// them (in Claude Code as @skyloop:skyloop://experiments/<id>/manifest), and `view`, the compact manifest an
+// agent reads (newest attempt per condition, each fingerprint once).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { FactorialContext } from '../factorial/factorial-context.js';
+import { ManifestSchema } from '../factorial/manifest.js';
+import { manifestView } from '../factorial/manifest-view.js';
 import { markdownReportPath } from '../report/markdown-report.js';
 import { ExperimentStore } from '../store/experiment-store.js';
 
+const asFile = (path: string) => readFileSync(path, 'utf8');
 const FILES = {
-  manifest: { mimeType: 'application/json', path: (s: ExperimentStore, _dir: string) => s.manifestPath },
-  events: { mimeType: 'application/x-ndjson', path: (s: ExperimentStore, _dir: string) => s.eventsPath },
-  report: { mimeType: 'text/markdown', path: (s: ExperimentStore, dir: string) => markdownReportPath(dir, s.experimentId) },
+  manifest: { mimeType: 'application/json', description: 'The full manifest (every attempt, with its evidence): for people', path: (s: ExperimentStore, _dir: string) => s.manifestPath, read: asFile },
+  view: {
+    mimeType: 'application/json',
+    description: 'The manifest for agents: the newest attempt of each condition, each failure fingerprint once (a few hundred bytes per condition)',
+    path: (s: ExperimentStore, _dir: string) => s.manifestPath,
+    read: (path: string) => JSON.stringify(manifestView(ManifestSchema.parse(JSON.parse(asFile(path))))),
+  },
+  events: { mimeType: 'application/x-ndjson', description: 'The event log of the experiment', path: (s: ExperimentStore, _dir: string) => s.eventsPath, read: asFile },
+  report: { mimeType: 'text/markdown', description: 'The Markdown report', path: (s: ExperimentStore, dir: string) => markdownReportPath(dir, s.experimentId), read: asFile },
 } as const;
 
 function experiments(outputsDir: string): string[] {
@@ -31,11 +41,11 @@ export function registerExperimentResources(server: McpServer, ctx: FactorialCon
             .map((id) => ({ uri: `skyloop://experiments/${id}/${kind}`, name: `${id} ${kind}`, mimeType: file.mimeType })),
         }),
       }),
-      { title: `Experiment ${kind}`, description: `The ${kind} of a factorial experiment`, mimeType: file.mimeType },
+      { title: `Experiment ${kind}`, description: file.description, mimeType: file.mimeType },
       async (uri, { experiment }) => {
         const path = file.path(new ExperimentStore(ctx.outputsDir, String(experiment)), ctx.outputsDir);
         if (!existsSync(path)) throw new Error(`no ${kind} for experiment '${experiment}' (${path})`);
-        return { contents: [{ uri: uri.href, mimeType: file.mimeType, text: readFileSync(path, 'utf8') }] };
+        return { contents: [{ uri: uri.href, mimeType: file.mimeType, text: file.read(path) }] };
       },
     );
   }

@@ -1,6 +1,6 @@
 // YAML files checked against a zod schema, with errors that name the file, line and field.
 import { readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -17,21 +17,70 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parse YAML text and validate it; every problem is reported with its line. */
-export function parseYamlFile<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
+/** The line where an unclosed `[` or `{` before `pos` opened: where a "must end with a ]" error really is. */
+function unclosedOpening(text: string, pos: number, close: string): number | null {
+  const open = close === ']' ? '[' : '{';
+  let depth = 0;
+  for (let i = Math.min(pos, text.length) - 1; i >= 0; i--) {
+    if (text[i] === close) depth++;
+    else if (text[i] === open && depth-- === 0) return text.slice(0, i).split('\n').length;
+  }
+  return null;
+}
+
+/** Closest of `candidates` to a misspelt `word` (edit distance at most a third of its length). */
+export function didYouMean(word: string, candidates: string[]): string | null {
+  const distance = (a: string, b: string): number => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length]!;
+  };
+  const best = candidates.map((c) => ({ c, d: distance(word, c) })).sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= Math.max(1, Math.floor(word.length / 3)) ? best.c : null;
+}
+
+/** The keys a zod object schema (through defaults, optionals and pipes) accepts at `path`. */
+function keysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
+  let node: unknown = schema;
+  const unwrap = () => {
+    for (let d = (node as { def?: Record<string, unknown> }).def; d && (d.innerType || d.in); d = (node as { def?: Record<string, unknown> }).def) node = d.innerType ?? d.in;
+  };
+  for (const key of path) {
+    unwrap();
+    const shape = (node as { shape?: Record<string, unknown> }).shape;
+    if (!shape) return [];
+    node = shape[String(key)];
+  }
+  unwrap();
+  return Object.keys((node as { shape?: Record<string, unknown> }).shape ?? {});
+}
+
+/**
+ * Parse YAML text and validate it; every problem is reported with its line. `prepare` may adjust the
+ * document before it is converted (e.g. keep the text of numbers the user wrote).
+ */
+export function parseYamlFile<S extends z.ZodType>(file: string, text: string, schema: S, prepare?: (doc: Document) => void): z.output<S> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
       // prettyErrors appends " at line L, column C:" and a source excerpt; the line is reported separately.
-      doc.errors.map((e) => ({
-        line: e.linePos?.[0].line ?? null,
-        field: '',
-        message: (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
-      })),
+      doc.errors.map((e) => {
+        const message = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+        const close = /end with an? ([\]}])/.exec(message)?.[1];
+        const opened = close ? unclosedOpening(text, e.pos[0], close) : null;
+        return opened !== null
+          ? { line: opened, field: '', message: `this '${close === ']' ? '[' : '{'}' is never closed (${message})` }
+          : { line: e.linePos?.[0].line ?? null, field: '', message };
+      }),
     );
   }
+  prepare?.(doc);
   const result = schema.safeParse(doc.toJS() ?? {});
   if (result.success) return result.data;
   throw new ConfigError(
@@ -45,17 +94,28 @@ export function parseYamlFile<S extends z.ZodType>(file: string, text: string, s
       }
       // A record key that breaks its rule is reported by zod as "Invalid key"; the key's own issue says why.
       const nested = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+      if (issue.code === 'unrecognized_keys') {
+        // Point at the key itself, and at the key it probably meant.
+        const parent = issue.path.length === 0 ? doc.contents : doc.getIn(issue.path as unknown[], true);
+        const known = keysAt(schema, issue.path);
+        const [key] = issue.keys;
+        const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+        if (isNode(pair?.key) && pair.key.range) line = lines.linePos(pair.key.range[0]).line;
+        const guess = key === undefined ? null : didYouMean(key, known);
+        const field = [...issue.path, key].join('.');
+        return { line, field, message: `unknown key${guess ? `: did you mean '${guess}'?` : known.length ? ` (known: ${known.join(', ')})` : ''}` };
+      }
       return { line, field: issue.path.join('.'), message: nested ?? issue.message };
     }),
   );
 }
 
-export function readYamlFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+export function readYamlFile<S extends z.ZodType>(file: string, schema: S, prepare?: (doc: Document) => void): z.output<S> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new ConfigError(file, [{ line: null, field: '', message: `cannot read: ${(e as Error).message}` }]);
   }
-  return parseYamlFile(file, text, schema);
+  return parseYamlFile(file, text, schema, prepare);
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CHECK_NAMES, runPreflight, type PreflightInput, type PreflightResult } from '../../preflight/index.js';
-import { UsageError } from '../cli-error.js';
+import { cliJson, UsageError } from '../cli-error.js';
 
 export const preflightHelp = `Usage: skyloop preflight <task.yaml> [--cloud C] [--gpu G] [--image docker:…] [--tracking-url URL]
          [--dvc-remote R] [--dvc-dir D] [--require-env A,B] [--min-free-disk-gb N] [--override CHECK]… [--json]
@@ -57,6 +57,6 @@ export async function preflightCommand(argv: string[], out: NodeJS.WritableStrea
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...PREFLIGHT_OPTIONS, json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError('expected one task YAML');
   const result = await runPreflight(preflightInput(positionals[0] as string, values));
-  out.write(values.json ? JSON.stringify(result, null, 2) + '\n' : renderPreflight(result));
+  out.write(values.json ? cliJson(result) : renderPreflight(result));
   return result.ok ? 0 : 1;
 }

@@ -3,7 +3,7 @@ import { defaultContext } from '../../factorial/factorial-context.js';
 import { runPreflight } from '../../preflight/index.js';
 import { defaultRalphContext, ralphReport, ralphRun, type RalphReport } from '../../ralph/ralph-run.js';
 import { RalphSettingsSchema } from '../../ralph/ralph-settings.js';
-import { UsageError } from '../cli-error.js';
+import { cliJson, UsageError } from '../cli-error.js';
 import { PREFLIGHT_OPTIONS, preflightInput, renderPreflight } from './preflight.js';
 
 export const ralphHelp = `Usage:
@@ -45,7 +45,7 @@ export async function ralphCommand(argv: string[], out: NodeJS.WritableStream): 
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
     if (positionals.length !== 1) throw new UsageError('expected the run name');
     const report = ralphReport(positionals[0] as string, ctx.outputsDir);
-    out.write(values.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
+    out.write(values.json ? cliJson(report) : renderReport(report));
     return 0;
   }
   if (sub !== 'run') throw new UsageError(sub === undefined ? 'ralph needs a subcommand: run or report' : `unknown ralph subcommand '${sub}'`);
@@ -80,7 +80,7 @@ export async function ralphCommand(argv: string[], out: NodeJS.WritableStream): 
     const pre = await runPreflight({ ...preflightInput(task, v), outputs_dir: ctx.outputsDir });
     if (!v.json) out.write(renderPreflight(pre));
     if (!pre.ok) {
-      if (v.json) out.write(JSON.stringify({ preflight: pre }, null, 2) + '\n');
+      if (v.json) out.write(cliJson({ preflight: pre }));
       return 1;
     }
   }
@@ -92,7 +92,7 @@ export async function ralphCommand(argv: string[], out: NodeJS.WritableStream): 
       signal: abort.signal,
       onStep: (s) => { if (!v.json && s.action !== 'waiting') out.write(`${new Date().toISOString().slice(11, 19)}  ${s.detail}\n`); },
     });
-    out.write(v.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
+    out.write(v.json ? cliJson(report) : renderReport(report));
     if (abort.signal.aborted) return 130;
     return report.outcome === 'succeeded' ? 0 : 1;
   } finally {

@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { launchFactorial, LaunchFactorialResultSchema } from '../../factorial/launch-factorial.js';
+import { argumentFile } from '../project-dir.js';
 import { toolResult } from '../tool-result.js';
 
 export function registerLaunchFactorial(server: McpServer, ctx: FactorialContext): void {
@@ -15,12 +16,20 @@ export function registerLaunchFactorial(server: McpServer, ctx: FactorialContext
         'cost above the approval threshold unless approve is true. Safe to call again after an interruption: it ' +
         'reconciles with the queue by job name and launches only what is missing. Next: wait_for_change.',
       inputSchema: {
-        config_path: z.string().describe('Path of the experiment config YAML'),
+        config_path: z.string().describe("Path of the experiment config YAML; a relative path is the client's project's (MCP roots, else CLAUDE_PROJECT_DIR)"),
         approve: z.boolean().default(false).describe('The user approved the estimated cost (needed above the approval threshold)'),
       },
       outputSchema: LaunchFactorialResultSchema.shape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    async ({ config_path, approve }) => toolResult(await launchFactorial(config_path, { approve }, ctx)),
+    async ({ config_path, approve }) => {
+      const r = await launchFactorial(await argumentFile(server, config_path, 'config_path'), { approve }, ctx);
+      return toolResult(
+        r,
+        `${r.experiment_id}: ${r.conditions} conditions, estimated $${r.estimated_cost_usd.toFixed(2)}; launched ${r.launched}, ` +
+          `reconciled ${r.reconciled}, already launched ${r.already_launched}, failed ${r.failed.length}` +
+          `${r.failed.length ? ' (call launch_factorial again: it launches only what is missing)' : ''}. next: wait_for_change(experiment="${r.experiment_id}")`,
+      );
+    },
   );
 }

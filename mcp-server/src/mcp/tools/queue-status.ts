@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { experimentStatus, ExperimentStatusSchema } from '../../factorial/experiment-status.js';
 import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { pollExperiment } from '../../factorial/poll-experiment.js';
+import { briefSummary } from '../../factorial/summary.js';
 import { toolResult } from '../tool-result.js';
 
 export function registerQueueStatus(server: McpServer, ctx: FactorialContext): void {
@@ -24,7 +25,8 @@ export function registerQueueStatus(server: McpServer, ctx: FactorialContext): v
     },
     async ({ experiment, refresh, all }) => {
       if (refresh) await pollExperiment(experiment, ctx, { killSwitch: false });
-      return toolResult(experimentStatus(experiment, ctx, { all }));
+      const status = experimentStatus(experiment, ctx, { all });
+      return toolResult(status, briefSummary(status));
     },
   );
 }

@@ -26,7 +26,7 @@ export function registerRebuildAndVerifyDigest(server: McpServer, ctx: Factorial
       const text = rebuild.verified
         ? `verified ${rebuild.image} = ${rebuild.digest}`
         : `not verified: ${rebuild.refused_reason}`;
-      return toolResult(rebuild, `${text}\n${JSON.stringify(rebuild)}`);
+      return toolResult(rebuild, `rebuild #${rebuild.id}: ${text}`);
     },
   );
 }

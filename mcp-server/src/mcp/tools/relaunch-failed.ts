@@ -31,6 +31,13 @@ export function registerRelaunchFailed(server: McpServer, ctx: FactorialContext)
       outputSchema: RelaunchResultSchema.shape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    async ({ experiment, authorize }) => toolResult(await relaunchFailed(experiment, { authorize }, ctx)),
+    async ({ experiment, authorize }) => {
+      const r = await relaunchFailed(experiment, { authorize }, ctx);
+      return toolResult(
+        r,
+        `batch ${r.batch} relaunches ${r.conditions.length} condition(s) on ${r.image}, estimated $${r.estimated_cost_usd.toFixed(2)}; ` +
+          `launched ${r.launched}, failed ${r.failed.length}; ${r.cycles}. next: ${r.next}`,
+      );
+    },
   );
 }

@@ -1,0 +1,34 @@
+import { isTerminal } from '../sky/job-status.js';
+import { SkyError } from '../sky/sky-errors.js';
+/** The job's status from one `sky jobs queue`. */
+export async function jobState(jobId, sky) {
+    const record = (await sky.queue()).records.find((r) => r.job_id === jobId);
+    if (!record)
+        throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId}`, 'sky jobs queue', { jobId });
+    return { status: record.status, failure_reason: record.failure_reason };
+}
+/** What analyze_logs answers for a job that is still running (or pending, starting, recovering, cancelling). */
+export function notFinishedAnalysis(jobId, status) {
+    if (isTerminal(status))
+        throw new Error(`job ${jobId} is ${status}: it has finished`);
+    return {
+        category: 'RUNNING',
+        description: `RUNNING: nothing to diagnose yet (job ${jobId} is ${status})`,
+        fixability: 'none',
+        confidence: 'high',
+        confidence_reason: `sky jobs queue reports job ${jobId} as ${status}, not terminal`,
+        fingerprint: '',
+        exception_type: null,
+        exit_code: null,
+        evidence: [],
+        fix_strategy: 'nothing to fix yet: wait_for_change (or job_status with log_tail to read its log), then analyze it once it is terminal',
+        affected_files: [],
+        retry: 'not applicable',
+        seen: [],
+        lines: 0,
+        bytes: 0,
+        job_id: jobId,
+        status,
+        log: 'job',
+    };
+}
