@@ -42,7 +42,8 @@ describe('skyloop queue (CLI, simulator)', () => {
     });
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toBe('');
+    // --json: the error is JSON on stdout too, and the message on stderr.
+    expect(JSON.parse(r.stdout)).toMatchObject({ schema_version: 1, error: { kind: 'error', reason: expect.stringMatching(/did not finish within 2 s/) } });
     expect(r.stderr).toMatch(/^skyloop: `.*sky-sim jobs queue -a -v -o json` did not finish within 2 s/);
   });
 
