@@ -81,3 +81,18 @@ describe('fault modes', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(750);
   });
 });
+
+describe('sky-sim sim rules', () => {
+  it('counts the jobs each scenario rule decided and warns about a rule that matched none', async () => {
+    // Values are text: a rule written 0.0003 never matches a job launched with LR=3e-4.
+    const scen = home.file('r.yaml', 'rules:\n  - match: {env: {LR: "0.0003"}}\n    outcome: fail\n  - match: {env: {LR: "3e-4"}}\n    outcome: succeed\n');
+    const env = { SKYLOOP_SIM_SCENARIO: scen };
+    await home.run(['jobs', 'launch', '-d', '-y', '-n', 'lr', '--env', 'LR=3e-4', task], { env });
+    const r = await home.run(['sim', 'rules'], { env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toBe(
+      'warning: rule 1 (match {"env":{"LR":"0.0003"}}) matched no job; match values are compared as text\n' +
+        'rule 2 (match {"env":{"LR":"3e-4"}}): 1 job(s)\n',
+    );
+  });
+});

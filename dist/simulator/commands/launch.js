@@ -328,6 +328,8 @@ export async function jobsLaunch(argv, p) {
                 continue;
             }
             const built = buildTask(r.spec, match?.rule, scenario, id, t0);
+            if (match)
+                built.task.rule = match.index;
             if (t0 !== now)
                 built.task.tl[0] = ['PENDING', now];
             tasks.push(built.task);

@@ -91,7 +91,7 @@ async function run(argvIn: string[]): Promise<number> {
     return 0;
   }
   if (first === '--help' || first === '-h' || first === undefined) {
-    await stdout.line('Usage: sky [OPTIONS] COMMAND [ARGS]...\n\n  SkyPilot simulator (skyloop sky-sim).\n\nCommands:\n  check      Check which clouds are available to use.\n  gpus       SkyPilot GPU/Accelerator CLI.\n  jobs       Managed Jobs CLI (jobs with auto-recovery).\n  show-gpus  Show supported GPU/TPU/accelerators and their prices.\n  sim        Simulator controls: advance <seconds> | reset | now (the clock); registry [--port N] (an OCI registry on 127.0.0.1); push <127.0.0.1:port/repo:tag> [--label K=V] (push an image to it)');
+    await stdout.line('Usage: sky [OPTIONS] COMMAND [ARGS]...\n\n  SkyPilot simulator (skyloop sky-sim).\n\nCommands:\n  check      Check which clouds are available to use.\n  gpus       SkyPilot GPU/Accelerator CLI.\n  jobs       Managed Jobs CLI (jobs with auto-recovery).\n  show-gpus  Show supported GPU/TPU/accelerators and their prices.\n  sim        Simulator controls: advance <seconds> | reset | now (the clock); rules (jobs per scenario rule, warns about rules that matched none); registry [--port N] (an OCI registry on 127.0.0.1); push <127.0.0.1:port/repo:tag> [--label K=V] (push an image to it)');
     return 0;
   }
   if (first?.startsWith('-')) {

@@ -47,6 +47,8 @@ export interface TaskRecord {
   zone?: string;
   cres: string;
   log: LogPlan;
+  /** Index of the scenario rule that decided the task's fate (for `sky-sim sim rules`). */
+  rule?: number;
 }
 
 export interface JobRecord {

@@ -341,6 +341,7 @@ export async function jobsLaunch(argv: string[], p: Profile): Promise<number> {
         continue;
       }
       const built = buildTask(r.spec, match?.rule, scenario, id, t0);
+      if (match) built.task.rule = match.index;
       if (t0 !== now) built.task.tl[0] = ['PENDING', now];
       tasks.push(built.task);
       if (built.end === undefined) t0 = undefined;
