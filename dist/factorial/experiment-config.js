@@ -1,5 +1,6 @@
 // The experiment config: a factorial grid described once, validated before anything is launched.
 import { z } from 'zod';
+import { ResultsConfigSchema } from '../tracking/results-settings.js';
 const NAME_RULE = /^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const ENV_KEY_RULE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const Level = z.union([z.string().min(1), z.number(), z.boolean()]);
@@ -69,6 +70,7 @@ export const ExperimentConfigSchema = z
     })
         .prefault({})
         .describe('Trusted commands for the rebuild step; read only from this file, never from a tool argument.'),
+    results: ResultsConfigSchema.optional().describe('Where the training runs are tracked (MLflow) and which metrics answer the experiment; without it the report covers infrastructure only.'),
 })
     .superRefine((cfg, ctx) => {
     const factorNames = Object.keys(cfg.factors);
@@ -91,6 +93,10 @@ export const ExperimentConfigSchema = z
         if (!factorNames.includes(factor)) {
             ctx.addIssue({ code: 'custom', path: ['env_vars', factor], message: `unknown factor '${factor}'` });
         }
+    }
+    for (const [i, factor] of (cfg.results?.replicates ?? []).entries()) {
+        if (!factorNames.includes(factor))
+            ctx.addIssue({ code: 'custom', path: ['results', 'replicates', i], message: `unknown factor '${factor}'` });
     }
     if (cfg.image !== undefined && !cfg.image.startsWith('docker:')) {
         ctx.addIssue({ code: 'custom', path: ['image'], message: 'must be a docker image reference: docker:<registry>/<repo>:<tag>' });

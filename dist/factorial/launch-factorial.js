@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { refuse } from '../rules/rule-refusal.js';
 import { withFileLock } from '../store/file-lock.js';
 import { ExperimentStore } from '../store/experiment-store.js';
+import { resolveResultsSettings } from '../tracking/results-settings.js';
 import { gitState } from '../vcs/git-state.js';
 import { jobName } from './conditions.js';
 import { estimateLaunchCost } from './cost.js';
@@ -64,6 +65,7 @@ export async function launchFactorial(configPath, { approve = false }, ctx) {
         estimatedCostUsd: estimate,
         maxRelaunchCycles: cfg.relaunch.max_cycles,
         monitor: { ...cfg.monitor, kill_switch: cfg.kill_switch },
+        results: resolveResultsSettings(cfg),
         now: ctx.now(),
     }), []);
     const known = new Set(manifest.jobs.map((j) => j.condition));

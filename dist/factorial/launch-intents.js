@@ -1,3 +1,4 @@
+import { jobIdentityEnv } from '../tracking/results-settings.js';
 import { canScanProcesses, isProcessAlive, processesWithEnv } from '../util/process-scan.js';
 import { factorEnvVar } from './experiment-config.js';
 import { applyQueue, currentAttempt, recordLaunch, syncEntry } from './manifest.js';
@@ -17,7 +18,7 @@ export async function launchIntents(store, cfg, ctx) {
         store.appendEventsNow([{ type: 'launch_started', ...ref, pid: null }]);
         const options = {
             name: attempt.job_name,
-            env: conditionEnv(cfg, entry.levels),
+            env: { ...conditionEnv(cfg, entry.levels), ...jobIdentityEnv(manifest.experiment_id, entry.condition, attempt.batch, entry.attempts.indexOf(attempt) + 1) },
             imageId: attempt.image ?? manifest.docker_image,
             marker: launchMarker(store, attempt.job_name),
             onSpawn: (pid) => store.appendEventsNow([{ type: 'launch_started', ...ref, pid: pid ?? null }]),

@@ -2,6 +2,7 @@
 // from the start, and every job id ever launched for it stays in its attempt history. Pure: no I/O here.
 import { z } from 'zod';
 import { AggregationSchema } from '../diagnosis/aggregation-schema.js';
+import { ResultsSettingsSchema } from '../tracking/results-settings.js';
 import { isFailure, isTerminal } from '../sky/job-status.js';
 export const MANIFEST_SCHEMA_VERSION = 1;
 const LevelSchema = z.union([z.string(), z.number(), z.boolean()]);
@@ -19,6 +20,15 @@ export const FailureSchema = z.object({
         .describe("Who chose the category: the diagnosis engine (absent = engine) or the agent, after the engine was not confident"),
     engine_category: z.string().optional().describe("The engine's own category when the agent classified the failure"),
     agent_reason: z.string().optional().describe("The agent's one-line reason for its classification"),
+});
+export const TrackingSchema = z.object({
+    run_id: z.string().nullable(),
+    run_url: z.string().nullable().describe('The run in the tracking UI'),
+    run_status: z.string().nullable().describe("The tracking server's run status (FINISHED, FAILED, KILLED, RUNNING)"),
+    found_by: z.enum(['tags', 'log_url']).nullable().describe('runs/search by the SKYLOOP_* tags, or the run URL the job printed'),
+    metrics: z.record(z.string(), z.number().nullable()).describe('Each configured metric summarised (last or best); null: not logged'),
+    read_at: Iso,
+    error: z.string().nullable().describe('Why the run or its metrics could not be read'),
 });
 export const AttemptSchema = z.object({
     batch: z.number().int().min(0).describe('0 = original launch, 1 and 2 = relaunch cycles'),
@@ -40,6 +50,9 @@ export const AttemptSchema = z.object({
     failure: FailureSchema.nullable(),
     cancelled_by_kill_switch: z.boolean(),
     stuck_warned_at: Iso.nullable().describe('When skyloop warned that the job waited too long for resources'),
+    tracking: TrackingSchema.nullable()
+        .default(null)
+        .describe("The attempt's tracking run and metric values, read once the job is terminal (null: not read yet)"),
 });
 export const JobEntrySchema = z.object({
     condition: z.string(),
@@ -51,7 +64,7 @@ export const JobEntrySchema = z.object({
     end_time: Iso.nullable(),
     duration_seconds: z.number().nullable(),
     cost_usd: z.number().nullable().describe('Sum over all attempts'),
-    mlflow_run_id: z.string().nullable(),
+    mlflow_run_id: z.string().nullable().describe("The newest attempt's tracking run id, once read"),
     failure_category: z.string().nullable(),
     failure_root_cause: z.string().nullable(),
     relaunch_batch: z.number().int().min(0),
@@ -142,6 +155,9 @@ export const ManifestSchema = z.object({
     rebuilds: z.array(RebuildSchema).describe('F3: every rebuild attempt, verified or not'),
     cycle_authorizations: z.array(CycleAuthorizationSchema).describe('F4: explicit authorizations to go past max_relaunch_cycles'),
     issues: z.array(FiledIssueSchema).describe('Unrecoverable failures filed as issues (or drafts)'),
+    results: ResultsSettingsSchema.nullable()
+        .default(null)
+        .describe("The config's results settings (tracking server, metrics, primary metric), resolved at launch"),
     jobs: z.array(JobEntrySchema),
 });
 export const NOT_LAUNCHED = 'NOT_LAUNCHED';
@@ -173,6 +189,7 @@ export function createManifest(m) {
         rebuilds: [],
         cycle_authorizations: [],
         issues: [],
+        results: m.results ?? null,
         jobs: m.conditions.map((c) => ({
             condition: c.id,
             levels: c.levels,
@@ -216,6 +233,7 @@ export function syncEntry(entry) {
     const costs = entry.attempts.map((x) => x.cost_usd).filter((c) => c !== null);
     entry.cost_usd = costs.length ? round2(costs.reduce((s, c) => s + c, 0)) : null;
     entry.failure_category = a.failure?.category ?? null;
+    entry.mlflow_run_id = a.tracking?.run_id ?? null;
 }
 /** Record launch intents for a batch before anything is submitted. */
 export function beginBatch(manifest, batch, conditions) {
@@ -240,6 +258,7 @@ export function beginBatch(manifest, batch, conditions) {
             failure: null,
             cancelled_by_kill_switch: false,
             stuck_warned_at: null,
+            tracking: null,
         });
         syncEntry(entry);
     }

@@ -6,10 +6,13 @@ import { isFailure } from '../sky/job-status.js';
 import { ExperimentStore } from '../store/experiment-store.js';
 import { applyQueue, currentAttempt, currentBatch, findEntry } from './manifest.js';
 import { diagnoseFailures } from './diagnose-failures.js';
+import { refreshResults } from './refresh-results.js';
 import { summarize } from './summary.js';
 const STUCK_STATUSES = new Set(['PENDING', 'STARTING']);
 /** Logs fetched per poll at most, so one poll (or one MCP call) stays short; the rest wait for the next poll. */
 const LOG_FETCHES_PER_POLL = 8;
+/** Attempts whose tracking run one poll reads at most (one runs/search, plus a log for a run not tagged). */
+const TRACKING_READS_PER_POLL = 64;
 /** `killSwitch: false` makes the poll read-only towards SkyPilot (nothing is cancelled). */
 export async function pollExperiment(experimentId, ctx, { killSwitch = true } = {}) {
     const store = new ExperimentStore(ctx.outputsDir, experimentId);
@@ -36,6 +39,8 @@ export async function pollExperiment(experimentId, ctx, { killSwitch = true } = 
     let decisions = [];
     if (killSwitch)
         ({ decisions, manifest: latest } = await runKillSwitch(store, latest, ctx, { news: newlyFailed.length > 0 }));
+    // Each attempt's tracking run is read once, as soon as it is terminal; errors stay in the manifest.
+    await refreshResults(store, ctx, { scope: 'unread', limit: TRACKING_READS_PER_POLL });
     return { changes, kill_switch: decisions, summary: summarize(latest, now) };
 }
 /** Warn once per attempt about a job waiting for resources longer than `stuck_after_s`. */

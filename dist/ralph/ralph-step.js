@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { analyzeJob } from '../diagnosis/analyze-job.js';
 import { redact } from '../diagnosis/redact.js';
 import { isTerminal } from '../sky/job-status.js';
+import { runUrlInLine } from '../tracking/run-metrics.js';
 import { withFileLock } from '../store/file-lock.js';
 import { appendJsonl, readJsonl } from '../store/jsonl-log.js';
 import { applyAutoFix } from './auto-fixes.js';
@@ -182,16 +183,12 @@ async function watchAttempt(a, state, task, settings, ctx, emit, result, stop) {
     ended(null, null);
     return stop('needs_change', `${category.id} (${category.fixability}) has no automatic fix the single-job loop may apply: ${category.fix_strategy}`);
 }
-// MLflow prints both "View run <name> at: <url>" and "View experiment at: <url>"; the run is what we want.
-const TRACKING = /View run \S+ at: (https?:\/\/\S+)|(https?:\/\/\S+\/runs\/\S+)/;
 /** The experiment-tracking run URL the job printed (MLflow's "View run … at: <url>"), if any. */
 async function trackingUrl(jobId, ctx) {
     let url = null;
     try {
         await ctx.sky.logs(jobId, { tail: 0, onLine: (line) => {
-                const m = TRACKING.exec(line);
-                if (m)
-                    url = m[1] ?? m[2] ?? null;
+                url = runUrlInLine(line) ?? url;
             } });
     }
     catch {

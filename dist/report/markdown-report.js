@@ -4,6 +4,8 @@
 import { basename, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { redact } from '../diagnosis/redact.js';
+import { renderResultsSections } from './markdown-results.js';
+import { levelText } from './results-analysis.js';
 export const markdownReportPath = (outputsDir, experimentId) => join(outputsDir, `factorial_report_${experimentId}.md`);
 const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 const superscript = (n) => [...String(n)].map((d) => SUPERSCRIPT[Number(d)] ?? d).join('');
@@ -20,8 +22,6 @@ export function inlineCode(text) {
 }
 const code = inlineCode;
 const shortCommit = (c) => (c === null ? 'no commit' : c.slice(0, 12));
-/** A level as condition ids spell it: a string stands for itself, numbers and booleans get their factor. */
-const levelText = (factor, level) => level === undefined ? '?' : typeof level === 'string' ? level : `${factor}-${String(level)}`;
 const OUTCOME_LABEL = {
     succeeded: 'Succeeded',
     failed: 'Failed',
@@ -182,6 +182,7 @@ export function renderMarkdownReport(model, now) {
     out.push(`| **Total** | **${jobs}** | **${money(model.cost_total_usd)}** | budget ${money(m.budget_usd)}, estimated ${money(m.total_estimated_cost)} |`, '');
     out.push('## Factorial grid', '', '✓ succeeded, ✗ failed (category), ⊘ cancelled, · never launched, … still running, – not in the grid; ' +
         'a superscript is the relaunch batch that decided the cell (none: the original launch).', '', ...renderGrid(model), '');
+    out.push(...renderResultsSections(model));
     out.push('## Root causes per batch', '', ...causesSection(model), '');
     out.push('## Remaining failures', '');
     if (model.remaining.length === 0)

@@ -7,6 +7,9 @@ import { redact } from '../diagnosis/redact.js';
 import { costSoFar, currentAttempt, currentBatch, LAUNCH_FAILED, } from '../factorial/manifest.js';
 import { cycleLimit } from '../rules/max-relaunch-cycles.js';
 import { isFailure } from '../sky/job-status.js';
+import { resultsSettingsOf, trackingServer } from '../tracking/results-settings.js';
+import { analyzeResults } from './results-analysis.js';
+import { timeAndCost } from './time-and-cost.js';
 export const OUTCOMES = ['succeeded', 'failed', 'cancelled', 'not_launched', 'running'];
 /** Categories whose fix lies outside the training code: data, credentials, services, quotas. */
 const UPSTREAM = new Set([
@@ -300,7 +303,7 @@ function disposition(r, groups, issues) {
     }
     return { kind: 'reported', note: `${outcome} in batch ${batch}` };
 }
-export function buildReportModel(m) {
+export function buildReportModel(m, options = {}) {
     const base = m.jobs.map((entry) => {
         const a = currentAttempt(entry);
         const outcome = a ? attemptOutcome(a) : 'not_launched';
@@ -340,5 +343,13 @@ export function buildReportModel(m) {
         causes: causeOutcomes(m),
         remaining,
     };
-    return { ...partial, recommendations: recommendations(m, partial) };
+    const settings = resultsSettingsOf(m);
+    const server = options.server ?? trackingServer(settings, {});
+    return {
+        ...partial,
+        recommendations: recommendations(m, partial),
+        tracking: 'uri' in server ? { server: server.uri, note: null } : { server: null, note: server.none },
+        results: analyzeResults(settings, m.factors, conditions),
+        time_cost: timeAndCost(m),
+    };
 }

@@ -32,9 +32,10 @@ export const factorialHelp = `Usage:
       F4 and the budget allow it; refusals name the rule and the next step. --authorize-cycles N sets the new
       total of relaunch cycles (3 = one more after two) with a new budget cap; it is recorded in the manifest
       and the event log with the batch it allows, and a refused relaunch records nothing.
-  skyloop factorial report <experiment> [--json] [--no-issues]
-      Write outputs/factorial_run_<experiment>.jsonl and outputs/factorial_report_<experiment>.md, and file
-      what stays broken as issues (gh when logged in, else drafts under outputs/issues/).
+  skyloop factorial report <experiment> [--json] [--no-issues] [--refresh-results]
+      Write outputs/factorial_run_<experiment>.jsonl and outputs/factorial_report_<experiment>.md (.json,
+      .html), and file what stays broken as issues (gh when logged in, else drafts under outputs/issues/).
+      Tracking runs not read yet are read first; --refresh-results reads every one again.
   skyloop factorial watch <experiment> [--interval S]
       Poll until every job is terminal (kill switch included). Exit 0 if all succeeded, 1 otherwise.
 
@@ -154,13 +155,22 @@ export async function factorialCommand(argv, out) {
             return result.failed.length > 0 ? 1 : 0;
         }
         case 'report': {
-            const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, 'no-issues': { type: 'boolean' } } });
-            const report = await generateReport(one(positionals, 'experiment'), ctx, { fileIssues: !values['no-issues'] });
+            const { values, positionals } = parseArgs({
+                args: rest,
+                allowPositionals: true,
+                options: { json: { type: 'boolean' }, 'no-issues': { type: 'boolean' }, 'refresh-results': { type: 'boolean' } },
+            });
+            const report = await generateReport(one(positionals, 'experiment'), ctx, { fileIssues: !values['no-issues'], refreshResults: values['refresh-results'] });
             if (values.json) {
                 out.write(cliJson(report));
             }
             else {
-                out.write(`report: ${report.markdown_path}\nrun records: ${report.jsonl_path}\n`);
+                const c = report.compact;
+                out.write(`report: ${report.markdown_path}\nrun records: ${report.jsonl_path}\nresults as data: ${report.json_path}\n`);
+                out.write(`tracking: ${c.runs_found} run(s) found${c.tracking ? ` (${c.tracking})` : ''}\n`);
+                const best = c.best[0];
+                if (c.primary && best)
+                    out.write(`best ${c.primary.metric}: ${best.configuration} (mean ${best.mean ?? '–'}, n=${best.n})\n`);
                 for (const i of report.issues)
                     out.write(`issue (${i.action}) ${i.root_cause_id}: ${i.url ?? i.draft_path}\n`);
                 for (const n of report.notes)

@@ -2,6 +2,7 @@
 // Intents left by an interrupted run are reconciled with the queue by job name first, so a condition is
 // never launched twice.
 import type { LaunchOptions } from '../sky/sky-cli.js';
+import { jobIdentityEnv } from '../tracking/results-settings.js';
 import { canScanProcesses, isProcessAlive, processesWithEnv } from '../util/process-scan.js';
 import type { ExperimentStore } from '../store/experiment-store.js';
 import type { EventPayload } from './events.js';
@@ -31,7 +32,7 @@ export async function launchIntents(store: ExperimentStore, cfg: ExperimentConfi
     store.appendEventsNow([{ type: 'launch_started', ...ref, pid: null }]);
     const options: LaunchOptions = {
       name: attempt.job_name,
-      env: conditionEnv(cfg, entry.levels),
+      env: { ...conditionEnv(cfg, entry.levels), ...jobIdentityEnv(manifest.experiment_id, entry.condition, attempt.batch, entry.attempts.indexOf(attempt) + 1) },
       imageId: attempt.image ?? manifest.docker_image,
       marker: launchMarker(store, attempt.job_name),
       onSpawn: (pid) => store.appendEventsNow([{ type: 'launch_started', ...ref, pid: pid ?? null }]),

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AggregationSchema } from '../diagnosis/aggregation-schema.js';
 import type { JobRecord } from '../sky/job-record.js';
+import { ResultsSettingsSchema, type ResultsSettings } from '../tracking/results-settings.js';
 import { isFailure, isTerminal } from '../sky/job-status.js';
 import type { Condition } from './conditions.js';
 
@@ -26,6 +27,16 @@ export const FailureSchema = z.object({
   agent_reason: z.string().optional().describe("The agent's one-line reason for its classification"),
 });
 
+export const TrackingSchema = z.object({
+  run_id: z.string().nullable(),
+  run_url: z.string().nullable().describe('The run in the tracking UI'),
+  run_status: z.string().nullable().describe("The tracking server's run status (FINISHED, FAILED, KILLED, RUNNING)"),
+  found_by: z.enum(['tags', 'log_url']).nullable().describe('runs/search by the SKYLOOP_* tags, or the run URL the job printed'),
+  metrics: z.record(z.string(), z.number().nullable()).describe('Each configured metric summarised (last or best); null: not logged'),
+  read_at: Iso,
+  error: z.string().nullable().describe('Why the run or its metrics could not be read'),
+});
+
 export const AttemptSchema = z.object({
   batch: z.number().int().min(0).describe('0 = original launch, 1 and 2 = relaunch cycles'),
   job_name: z.string(),
@@ -46,6 +57,9 @@ export const AttemptSchema = z.object({
   failure: FailureSchema.nullable(),
   cancelled_by_kill_switch: z.boolean(),
   stuck_warned_at: Iso.nullable().describe('When skyloop warned that the job waited too long for resources'),
+  tracking: TrackingSchema.nullable()
+    .default(null)
+    .describe("The attempt's tracking run and metric values, read once the job is terminal (null: not read yet)"),
 });
 
 export const JobEntrySchema = z.object({
@@ -58,7 +72,7 @@ export const JobEntrySchema = z.object({
   end_time: Iso.nullable(),
   duration_seconds: z.number().nullable(),
   cost_usd: z.number().nullable().describe('Sum over all attempts'),
-  mlflow_run_id: z.string().nullable(),
+  mlflow_run_id: z.string().nullable().describe("The newest attempt's tracking run id, once read"),
   failure_category: z.string().nullable(),
   failure_root_cause: z.string().nullable(),
   relaunch_batch: z.number().int().min(0),
@@ -157,10 +171,14 @@ export const ManifestSchema = z.object({
   rebuilds: z.array(RebuildSchema).describe('F3: every rebuild attempt, verified or not'),
   cycle_authorizations: z.array(CycleAuthorizationSchema).describe('F4: explicit authorizations to go past max_relaunch_cycles'),
   issues: z.array(FiledIssueSchema).describe('Unrecoverable failures filed as issues (or drafts)'),
+  results: ResultsSettingsSchema.nullable()
+    .default(null)
+    .describe("The config's results settings (tracking server, metrics, primary metric), resolved at launch"),
   jobs: z.array(JobEntrySchema),
 });
 
 export type Failure = z.infer<typeof FailureSchema>;
+export type Tracking = z.infer<typeof TrackingSchema>;
 export type Attempt = z.infer<typeof AttemptSchema>;
 export type JobEntry = z.infer<typeof JobEntrySchema>;
 export type Batch = z.infer<typeof BatchSchema>;
@@ -188,6 +206,7 @@ export interface NewManifest {
   estimatedCostUsd: number;
   maxRelaunchCycles: number;
   monitor: MonitorSettings;
+  results?: ResultsSettings | null;
   now: Date;
 }
 
@@ -218,6 +237,7 @@ export function createManifest(m: NewManifest): Manifest {
     rebuilds: [],
     cycle_authorizations: [],
     issues: [],
+    results: m.results ?? null,
     jobs: m.conditions.map((c) => ({
       condition: c.id,
       levels: c.levels,
@@ -263,6 +283,7 @@ export function syncEntry(entry: JobEntry): void {
   const costs = entry.attempts.map((x) => x.cost_usd).filter((c): c is number => c !== null);
   entry.cost_usd = costs.length ? round2(costs.reduce((s, c) => s + c, 0)) : null;
   entry.failure_category = a.failure?.category ?? null;
+  entry.mlflow_run_id = a.tracking?.run_id ?? null;
 }
 
 /** Record launch intents for a batch before anything is submitted. */
@@ -292,6 +313,7 @@ export function beginBatch(
       failure: null,
       cancelled_by_kill_switch: false,
       stuck_warned_at: null,
+      tracking: null,
     });
     syncEntry(entry);
   }

@@ -8,11 +8,14 @@ import type { EventPayload } from './events.js';
 import type { FactorialContext } from './factorial-context.js';
 import { applyQueue, currentAttempt, currentBatch, findEntry, type Manifest, type StatusChange } from './manifest.js';
 import { diagnoseFailures } from './diagnose-failures.js';
+import { refreshResults } from './refresh-results.js';
 import { summarize, type ExperimentSummary } from './summary.js';
 
 const STUCK_STATUSES = new Set(['PENDING', 'STARTING']);
 /** Logs fetched per poll at most, so one poll (or one MCP call) stays short; the rest wait for the next poll. */
 const LOG_FETCHES_PER_POLL = 8;
+/** Attempts whose tracking run one poll reads at most (one runs/search, plus a log for a run not tagged). */
+const TRACKING_READS_PER_POLL = 64;
 
 export interface PollResult {
   changes: StatusChange[];
@@ -45,6 +48,8 @@ export async function pollExperiment(experimentId: string, ctx: FactorialContext
   if (newlyFailed.length > 0) latest = await diagnoseFailures(store, newlyFailed, ctx);
   let decisions: KillSwitchDecision[] = [];
   if (killSwitch) ({ decisions, manifest: latest } = await runKillSwitch(store, latest, ctx, { news: newlyFailed.length > 0 }));
+  // Each attempt's tracking run is read once, as soon as it is terminal; errors stay in the manifest.
+  await refreshResults(store, ctx, { scope: 'unread', limit: TRACKING_READS_PER_POLL });
   return { changes, kill_switch: decisions, summary: summarize(latest, now) };
 }
 

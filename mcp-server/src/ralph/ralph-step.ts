@@ -9,6 +9,7 @@ import { redact } from '../diagnosis/redact.js';
 import type { SkyPort } from '../factorial/factorial-context.js';
 import type { HourlyRate } from '../pricing/catalog-price.js';
 import { isTerminal } from '../sky/job-status.js';
+import { runUrlInLine } from '../tracking/run-metrics.js';
 import { withFileLock } from '../store/file-lock.js';
 import { appendJsonl, readJsonl } from '../store/jsonl-log.js';
 import { applyAutoFix } from './auto-fixes.js';
@@ -226,16 +227,12 @@ async function watchAttempt(a: Started, state: RalphState, task: TaskInfo, setti
   return stop('needs_change', `${category.id} (${category.fixability}) has no automatic fix the single-job loop may apply: ${category.fix_strategy}`);
 }
 
-// MLflow prints both "View run <name> at: <url>" and "View experiment at: <url>"; the run is what we want.
-const TRACKING = /View run \S+ at: (https?:\/\/\S+)|(https?:\/\/\S+\/runs\/\S+)/;
-
 /** The experiment-tracking run URL the job printed (MLflow's "View run … at: <url>"), if any. */
 async function trackingUrl(jobId: number, ctx: RalphContext): Promise<string | null> {
   let url: string | null = null;
   try {
     await ctx.sky.logs(jobId, { tail: 0, onLine: (line) => {
-      const m = TRACKING.exec(line);
-      if (m) url = m[1] ?? m[2] ?? null;
+      url = runUrlInLine(line) ?? url;
     } });
   } catch {
     /* no log: no URL */

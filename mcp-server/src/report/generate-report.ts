@@ -9,24 +9,38 @@ import { ExperimentStore } from '../store/experiment-store.js';
 import { withFileLock } from '../store/file-lock.js';
 import { fileIssues, type FilingResult } from './issue-filing.js';
 import { writeMarkdownReport } from './markdown-report.js';
+import { refreshResults } from '../factorial/refresh-results.js';
+import { resultsSettingsOf, trackingServer } from '../tracking/results-settings.js';
+import { compactSummary, writeReportJson, type CompactSummary } from './report-json.js';
 import { buildReportModel } from './report-model.js';
 import { buildSummary, writeRunJsonl, type RunSummary } from './run-jsonl.js';
+
+/** `sky` is only needed to read a run URL from a job's log when its run carries no tags. */
+export type ReportContext = Pick<FactorialContext, 'outputsDir' | 'now'> & Partial<Pick<FactorialContext, 'sky'>>;
 
 export interface GenerateReportOptions {
   /** File issues for the failures that stay broken (default true). */
   fileIssues?: boolean;
   /** The gh executable (default `gh` on PATH). */
   gh?: string;
+  /** Read every terminal attempt's tracking run again (default: only those not read or read with an error). */
+  refreshResults?: boolean;
+  /** Where MLflow's env vars are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ReportResult {
   jsonl_path: string;
   markdown_path: string;
+  /** outputs/factorial_report_<experiment>.json: the results, main effects and time/cost as data. */
+  json_path: string;
   /** The issues covering the failures that remain: filed now, or already recorded by an earlier report. */
   issues: FiledIssue[];
   /** Why an issue went to a draft instead of GitHub, when it did. */
   notes: string[];
   summary: RunSummary;
+  /** About a kilobyte: totals, cost, tracking, the best configurations (what an MCP client gets). */
+  compact: CompactSummary;
 }
 
 const sameIssue = (a: FiledIssue, b: FiledIssue) =>
@@ -35,7 +49,7 @@ const sameIssue = (a: FiledIssue, b: FiledIssue) =>
 
 export async function generateReport(
   experimentId: string,
-  ctx: Pick<FactorialContext, 'outputsDir' | 'now'>,
+  ctx: ReportContext,
   options: GenerateReportOptions = {},
 ): Promise<ReportResult> {
   const store = new ExperimentStore(ctx.outputsDir, experimentId);
@@ -46,11 +60,14 @@ export async function generateReport(
 /** gh calls have their own timeouts (15 s + 60 s each); a report waits this long for another to finish. */
 const REPORT_LOCK_TIMEOUT_MS = 10 * 60_000;
 
-async function report(store: ExperimentStore, ctx: Pick<FactorialContext, 'outputsDir' | 'now'>, options: GenerateReportOptions): Promise<ReportResult> {
+async function report(store: ExperimentStore, ctx: ReportContext, options: GenerateReportOptions): Promise<ReportResult> {
+  const env = options.env ?? process.env;
+  await refreshResults(store, ctx, { scope: options.refreshResults ? 'all' : 'incomplete', env });
   let manifest = store.read();
+  const server = trackingServer(resultsSettingsOf(manifest), env);
   let filings: FilingResult[] = [];
   if (options.fileIssues !== false) {
-    filings = await fileIssues(buildReportModel(manifest), {
+    filings = await fileIssues(buildReportModel(manifest, { server }), {
       outputsDir: ctx.outputsDir,
       now: ctx.now(),
       gh: { bin: options.gh ?? 'gh' },
@@ -71,16 +88,19 @@ async function report(store: ExperimentStore, ctx: Pick<FactorialContext, 'outpu
     }
   }
   const now = ctx.now();
-  const model = buildReportModel(manifest);
+  const model = buildReportModel(manifest, { server });
   const jsonl_path = await writeRunJsonl(ctx.outputsDir, model, now);
   const markdown_path = await writeMarkdownReport(ctx.outputsDir, model, now);
+  const json_path = await writeReportJson(ctx.outputsDir, model, now);
   const issues = filings.map((f) => f.issue);
   await store.appendEvents([{ type: 'report', jsonl_path, markdown_path, issues: issues.length }]);
   return {
     jsonl_path,
     markdown_path,
+    json_path,
     issues,
     notes: filings.map((f) => f.note).filter((n): n is string => n !== null),
     summary: buildSummary(model, now),
+    compact: compactSummary(model),
   };
 }

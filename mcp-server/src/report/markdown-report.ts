@@ -5,7 +5,9 @@ import { basename, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { redact } from '../diagnosis/redact.js';
 import type { Rebuild } from '../factorial/manifest.js';
+import { renderResultsSections } from './markdown-results.js';
 import type { CauseOutcome, ConditionReport, Level, Outcome, ReportModel } from './report-model.js';
+import { levelText } from './results-analysis.js';
 
 export const markdownReportPath = (outputsDir: string, experimentId: string): string =>
   join(outputsDir, `factorial_report_${experimentId}.md`);
@@ -26,9 +28,6 @@ export function inlineCode(text: string): string {
 const code = inlineCode;
 const shortCommit = (c: string | null) => (c === null ? 'no commit' : c.slice(0, 12));
 
-/** A level as condition ids spell it: a string stands for itself, numbers and booleans get their factor. */
-const levelText = (factor: string, level: Level | undefined) =>
-  level === undefined ? '?' : typeof level === 'string' ? level : `${factor}-${String(level)}`;
 
 const OUTCOME_LABEL: Record<Outcome, string> = {
   succeeded: 'Succeeded',
@@ -195,6 +194,7 @@ export function renderMarkdownReport(model: ReportModel, now: Date): string {
     ...renderGrid(model),
     '',
   );
+  out.push(...renderResultsSections(model));
   out.push('## Root causes per batch', '', ...causesSection(model), '');
 
   out.push('## Remaining failures', '');

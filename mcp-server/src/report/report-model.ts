@@ -18,6 +18,9 @@ import {
 } from '../factorial/manifest.js';
 import { cycleLimit } from '../rules/max-relaunch-cycles.js';
 import { isFailure } from '../sky/job-status.js';
+import { resultsSettingsOf, trackingServer } from '../tracking/results-settings.js';
+import { analyzeResults, type ResultsAnalysis } from './results-analysis.js';
+import { timeAndCost, type TimeAndCost } from './time-and-cost.js';
 
 export type Level = string | number | boolean;
 export type Outcome = 'succeeded' | 'failed' | 'cancelled' | 'running' | 'not_launched';
@@ -131,6 +134,15 @@ export interface ReportModel {
   causes: CauseOutcome[];
   remaining: RemainingFailure[];
   recommendations: Recommendation[];
+  /** The tracking server the results come from, or why there is none (said once in the report). */
+  tracking: { server: string | null; note: string | null };
+  results: ResultsAnalysis;
+  time_cost: TimeAndCost;
+}
+
+export interface ReportModelOptions {
+  /** The server results were read from (default: the configured one, without looking at the environment). */
+  server?: { uri: string } | { none: string };
 }
 
 /** Categories whose fix lies outside the training code: data, credentials, services, quotas. */
@@ -340,7 +352,7 @@ const levelsText = (levels: Record<string, Level>) =>
     .map(([f, l]) => `${f}=${String(l)}`)
     .join(', ');
 
-function recommendations(m: Manifest, model: Omit<ReportModel, 'recommendations'>): Recommendation[] {
+function recommendations(m: Manifest, model: Omit<ReportModel, 'recommendations' | 'tracking' | 'results' | 'time_cost'>): Recommendation[] {
   const out: Recommendation[] = [];
   const { cycle_state: s } = model;
   const perCondition = m.jobs.length ? m.total_estimated_cost / m.jobs.length : 0;
@@ -433,7 +445,7 @@ function disposition(r: Omit<ConditionReport, 'disposition'>, groups: Map<string
   return { kind: 'reported', note: `${outcome} in batch ${batch}` };
 }
 
-export function buildReportModel(m: Manifest): ReportModel {
+export function buildReportModel(m: Manifest, options: ReportModelOptions = {}): ReportModel {
   const base = m.jobs.map((entry): Omit<ConditionReport, 'disposition'> => {
     const a = currentAttempt(entry);
     const outcome: Outcome = a ? attemptOutcome(a) : 'not_launched';
@@ -470,5 +482,13 @@ export function buildReportModel(m: Manifest): ReportModel {
     causes: causeOutcomes(m),
     remaining,
   };
-  return { ...partial, recommendations: recommendations(m, partial) };
+  const settings = resultsSettingsOf(m);
+  const server = options.server ?? trackingServer(settings, {});
+  return {
+    ...partial,
+    recommendations: recommendations(m, partial),
+    tracking: 'uri' in server ? { server: server.uri, note: null } : { server: null, note: server.none },
+    results: analyzeResults(settings, m.factors, conditions),
+    time_cost: timeAndCost(m),
+  };
 }
