@@ -7,7 +7,9 @@
 // SKYLOOP_DEMO_DIR (default .demo/), SKYLOOP_SIM_SPEED (default 100) and SKYLOOP_DEMO_INTERVAL (seconds
 // between polls, default 1) let the test suite run the same story faster.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,10 +60,48 @@ const host = await new Promise((resolve, reject) => {
 process.on('exit', () => registry.kill());
 const image = `${host}/seg-train:v1`;
 
+// A real MLflow tracking server for the simulated training code to log to: MLFLOW_TRACKING_URI when it is
+// given, else one started here from the cached environment scripts/install-mlflow.sh makes, else none.
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+async function trackingServer() {
+  const given = process.env.MLFLOW_TRACKING_URI;
+  if (given && /^https?:\/\//.test(given)) return { uri: given, experiment: `seg-losses-demo-${Date.now()}` };
+  const venv = join(process.env.SKYLOOP_VENV_DIR ?? join(homedir(), '.cache', 'skyloop', 'venvs'), 'mlflow');
+  if (!existsSync(join(venv, '.skyloop-ready'))) return null;
+  const dir = join(work, 'mlflow');
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const server = spawn(join(venv, 'bin', 'mlflow'), ['server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1',
+    '--backend-store-uri', `sqlite:///${join(dir, 'mlflow.db')}`, '--default-artifact-root', join(dir, 'artifacts')],
+  { stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+  // mlflow runs uvicorn as a child: stop the whole process group.
+  process.on('exit', () => { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ } });
+  const uri = `http://127.0.0.1:${port}`;
+  console.log(`starting an MLflow tracking server at ${uri} (its database set-up takes a little while)…`);
+  for (let i = 0; i < 1200; i++) {
+    if (server.exitCode !== null) return null;
+    try {
+      if ((await fetch(`${uri}/health`)).ok) return { uri, experiment: 'seg-losses' };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return null;
+}
+const tracking = await trackingServer();
+
 // A small experiment repository: the example config and task, a training script, git.
 copyFileSync(join(repo, 'templates', 'train.sky.yaml'), join(project, 'train.sky.yaml'));
 const config = readFileSync(join(repo, 'templates', 'experiment.example.yaml'), 'utf8')
   .replace('# image: docker:ghcr.io/example/seg-train:v1', `image: docker:${image}`)
+  .replace('  MLFLOW_EXPERIMENT_NAME: seg-losses\n', tracking ? `  MLFLOW_EXPERIMENT_NAME: ${tracking.experiment}\n  MLFLOW_TRACKING_URI: ${tracking.uri}\n` : '  MLFLOW_EXPERIMENT_NAME: seg-losses\n')
   .replace('poll_interval_s: 60 ', `poll_interval_s: ${interval}`)
   // Launching 24 jobs takes a few real seconds on a busy laptop, i.e. minutes of simulated time: a wider
   // kill-switch window keeps the planted failures (which start minutes apart) within one window.
@@ -99,6 +139,11 @@ skyloop('watch the relaunched conditions', ['factorial', 'watch', 'seg-losses', 
 skyloop('the final grid', ['factorial', 'status', 'seg-losses', '--all']);
 skyloop('what is still broken, by root cause', ['factorial', 'diagnose', 'seg-losses']);
 skyloop('report, and an issue for what a relaunch cannot fix', ['factorial', 'report', 'seg-losses']);
+console.log(tracking
+  ? `\nThe simulated training runs logged to MLflow at ${tracking.uri} (experiment ${tracking.experiment}); the report links each condition to its run.`
+  : '\nNo MLflow tracking server, so the report has no training results: run scripts/install-mlflow.sh once (a cached\n' +
+    'virtual environment), then npm run demo again for results, links and pictures; or set MLFLOW_TRACKING_URI.');
+console.log(`Pictures: ${join(work, 'outputs', 'factorial_report_seg-losses.html')} (open it in a browser).`);
 console.log(`\nEverything is in ${join(work, 'outputs')}:`);
 execFileSync('ls', ['-R', join(work, 'outputs')], { stdio: 'inherit' });
 registry.kill();

@@ -47,6 +47,11 @@ export const RalphEventSchema = z.discriminatedUnion('type', [
         fix_applied: z.object({ kind: z.string(), description: z.string() }).nullable(),
         next_overrides: OverridesSchema.nullable().describe('What the next attempt runs with, when there is one'),
         tracking_url: z.string().nullable(),
+        tracking: z
+            .object({ run_id: z.string(), run_status: z.string().nullable(), metrics: z.record(z.string(), z.number()), error: z.string().nullable() })
+            .nullable()
+            .default(null)
+            .describe("The run at tracking_url as the tracking server has it (MLFLOW_TRACKING_URI): status and each metric's latest value"),
     }),
     z.object({
         ...base,

@@ -4,6 +4,7 @@ import { fileIssues } from './issue-filing.js';
 import { writeMarkdownReport } from './markdown-report.js';
 import { refreshResults } from '../factorial/refresh-results.js';
 import { resultsSettingsOf, trackingServer } from '../tracking/results-settings.js';
+import { writeHtmlReport } from './html-report.js';
 import { compactSummary, writeReportJson } from './report-json.js';
 import { buildReportModel } from './report-model.js';
 import { buildSummary, writeRunJsonl } from './run-jsonl.js';
@@ -49,12 +50,14 @@ async function report(store, ctx, options) {
     const jsonl_path = await writeRunJsonl(ctx.outputsDir, model, now);
     const markdown_path = await writeMarkdownReport(ctx.outputsDir, model, now);
     const json_path = await writeReportJson(ctx.outputsDir, model, now);
+    const html_path = await writeHtmlReport(ctx.outputsDir, model, now);
     const issues = filings.map((f) => f.issue);
     await store.appendEvents([{ type: 'report', jsonl_path, markdown_path, issues: issues.length }]);
     return {
         jsonl_path,
         markdown_path,
         json_path,
+        html_path,
         issues,
         notes: filings.map((f) => f.note).filter((n) => n !== null),
         summary: buildSummary(model, now),

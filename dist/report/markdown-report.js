@@ -46,7 +46,7 @@ export function gridCell(c) {
             return '·';
     }
 }
-function combos(factors) {
+export function combos(factors) {
     let out = [{}];
     for (const [f, levels] of factors)
         out = out.flatMap((c) => levels.map((l) => ({ ...c, [f]: l })));

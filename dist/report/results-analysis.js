@@ -13,7 +13,7 @@ function conditionValues(entry, outcome, metrics) {
     const none = Object.fromEntries(metrics.map((m) => [m.name, null]));
     const base = { condition: entry.condition, levels: entry.levels, tracking };
     if (outcome !== 'succeeded')
-        return { ...base, values: none, why_missing: outcome === 'not_launched' ? 'never launched' : outcome === 'running' ? 'still running' : `${outcome} (${entry.status})` };
+        return { ...base, values: none, why_missing: outcome === 'not_launched' ? 'never launched' : outcome === 'running' ? 'still running' : `${outcome} (${entry.failure_category ?? entry.status})` };
     if (tracking === null)
         return { ...base, values: none, why_missing: 'tracking run not read yet' };
     if (tracking.run_id === null && tracking.error)
@@ -90,9 +90,9 @@ export function analyzeResults(settings, factors, conditions) {
 export function fmt(x, digits = 4) {
     if (x === null || x === undefined)
         return '–';
-    if (x === 0)
+    if (Math.abs(x) < 1e-12)
         return '0';
-    if (Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3)
+    if (Math.abs(x) >= 1e4 || Math.abs(x) < 1e-4)
         return x.toExponential(2);
     return String(Number(Number(x.toPrecision(digits)).toFixed(4)));
 }

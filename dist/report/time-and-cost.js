@@ -8,6 +8,7 @@ export function timeAndCost(m) {
         const ran = attempts.filter((a) => a.duration_seconds !== null);
         const ends = attempts.map((a) => (a.end_time === null ? null : Date.parse(a.end_time)));
         const over = ends.length > 0 && ends.every((e) => e !== null) ? Math.max(...ends) : null;
+        const submitted = attempts.flatMap((a) => (a.submitted_at === null ? [] : [Date.parse(a.submitted_at)]));
         return {
             batch: b.batch,
             jobs: attempts.length,
@@ -15,7 +16,7 @@ export function timeAndCost(m) {
             cost_usd: round(attempts.reduce((s, a) => s + (a.cost_usd ?? 0), 0)),
             expected_hours: round(expected, 3),
             mean_hours: ran.length ? round(ran.reduce((s, a) => s + a.duration_seconds, 0) / ran.length / 3600, 3) : null,
-            wall_hours: over === null ? null : round((over - Date.parse(b.started_at)) / 3_600_000, 3),
+            wall_hours: over === null || submitted.length === 0 ? null : round((over - Math.min(...submitted)) / 3_600_000, 3),
         };
     });
     const conditions = m.jobs.map((j) => {

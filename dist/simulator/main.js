@@ -135,6 +135,9 @@ async function run(argvIn) {
                 throw new SimConfigError(`unknown SKYLOOP_SIM_FAULT mode '${mode}'`);
         }
     }
+    // Simulated training code logs its tracking run when a job ends: written before anyone is shown the end.
+    if (key === 'queue' || key === 'logs')
+        await (await import('./tracking.js')).syncTracking();
     return handler(rest, profile);
 }
 async function finish(code) {

@@ -59,6 +59,24 @@ const ruleSchema = z
     if (r.then === 'preempt')
         ctx.addIssue({ code: 'custom', path: ['then'], message: "'then' cannot be 'preempt'" });
 });
+const curveSchema = z
+    .object({
+    start: z.number().describe('Value at the first step'),
+    final: z.number().describe('Value a full run converges to, before effects'),
+    noise: z.number().nonnegative().default(0.01).describe('Step-to-step jitter'),
+    spread: z.number().nonnegative().default(0.02).describe('Per-job variation of the final value (folds, seeds)'),
+})
+    .strict();
+export const trackingScenarioSchema = z
+    .object({
+    metrics: z.record(z.string(), curveSchema),
+    effects: z
+        .array(z.object({ match: z.object({ env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)) }).strict(), shift: z.record(z.string(), z.number()) }).strict())
+        .default([])
+        .describe('Every entry whose env globs match adds its shift to the final values (all matching entries, not the first)'),
+    steps: z.number().int().min(1).max(1000).default(20),
+})
+    .strict();
 const scenarioSchema = z
     .object({
     defaults: z
@@ -66,6 +84,7 @@ const scenarioSchema = z
         .strict()
         .optional(),
     rules: z.array(ruleSchema).default([]),
+    tracking: trackingScenarioSchema.optional().describe('Jobs whose env has an http(s) MLFLOW_TRACKING_URI log a run there (simulator/tracking.ts)'),
 })
     .strict();
 export { findRule, globMatch, scenarioPath } from './scenario-match.js';

@@ -91,11 +91,13 @@ export class MlflowClient {
         const body = { experiment_id: experimentId, run_name: runName, start_time: Math.round(startTimeMs), tags: Object.entries(tags).map(([key, value]) => ({ key, value })) };
         return (await this.call('POST', 'runs/create', body)).run;
     }
-    /** Logs metrics in chunks (MLflow accepts at most 1000 per log-batch call). */
-    async logMetrics(runId, metrics) {
-        for (let i = 0; i < metrics.length; i += 1000) {
-            await this.call('POST', 'runs/log-batch', { run_id: runId, metrics: metrics.slice(i, i + 1000) });
-        }
+    /** Logs params (at most 100) and metrics in chunks: MLflow accepts at most 1000 metrics per log-batch call. */
+    async logBatch(runId, metrics, params = []) {
+        let i = 0;
+        do {
+            await this.call('POST', 'runs/log-batch', { run_id: runId, metrics: metrics.slice(i, i + 1000), ...(i === 0 ? { params } : {}) });
+            i += 1000;
+        } while (i < metrics.length);
     }
     async endRun(runId, status, endTimeMs) {
         await this.call('POST', 'runs/update', { run_id: runId, status, end_time: Math.round(endTimeMs) });

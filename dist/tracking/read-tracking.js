@@ -79,3 +79,26 @@ async function describeRun(client, serverUri, run, foundBy, settings, readAt) {
         error: null,
     };
 }
+/**
+ * The run a job printed the URL of (`View run … at: <url>`), read from the tracking server when that URL is
+ * on the configured one ($MLFLOW_TRACKING_URI); never from a server the log alone names.
+ */
+export async function readPrintedRun(url, env) {
+    const parsed = parseMlflowRunUrl(url);
+    if (!parsed)
+        return null;
+    const configured = env.MLFLOW_TRACKING_URI;
+    const none = (error) => ({ run_id: parsed.run_id, run_status: null, metrics: {}, error });
+    if (!configured || !/^https?:\/\//i.test(configured))
+        return none('MLFLOW_TRACKING_URI is not set to the tracking server, so the run was not read');
+    if (new URL(configured).origin !== new URL(parsed.base).origin)
+        return none(`the run is not on MLFLOW_TRACKING_URI (${new URL(configured).origin})`);
+    try {
+        const run = await new MlflowClient(configured, env).getRun(parsed.run_id);
+        const metrics = Object.fromEntries((run.data.metrics ?? []).filter((m) => Number.isFinite(m.value)).slice(0, UNCONFIGURED_METRICS_KEPT).map((m) => [m.key, m.value]));
+        return { run_id: run.info.run_id, run_status: run.info.status, metrics, error: null };
+    }
+    catch (e) {
+        return none(e.message);
+    }
+}

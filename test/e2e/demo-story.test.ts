@@ -1,18 +1,37 @@
 // `npm run demo` is the product's main story; the suite runs the same script (faster simulated clock) and
 // checks what a user would: the kill switch, F3 holding, a verified rebuild, a relaunch of only the
 // failures on the pinned digest, 23/24 succeeded, a report that accounts for everything, an issue draft.
+// With a real MLflow server (scripts/install-mlflow.sh) the simulated training code logs to it, and the
+// report's results are checked against MLflow's own API and in a real browser.
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../mcp-server/src/factorial/manifest.js';
+import { CHROMIUM_SKIP, HAS_CHROMIUM, visitInChromium } from '../helpers/chromium.js';
+import { MLFLOW_SKIP, MLFLOW_VENV, startMlflowServer, type MlflowServer } from '../helpers/mlflow-server.js';
 import { REPO, tempDir } from '../helpers/paths.js';
+import { checkDemoResults } from './demo-results.js';
 
-describe('npm run demo: the whole story', () => {
+if (!MLFLOW_VENV) console.warn(`demo without training results: ${MLFLOW_SKIP}`);
+if (!HAS_CHROMIUM) console.warn(`demo report not opened in a browser: ${CHROMIUM_SKIP}`);
+
+describe(`npm run demo: the whole story (${MLFLOW_VENV ? 'with a real MLflow server' : `no results: ${MLFLOW_SKIP}`})`, () => {
+  let mlflow: MlflowServer | undefined;
+  beforeAll(async () => {
+    if (MLFLOW_VENV) mlflow = await startMlflowServer(MLFLOW_VENV);
+  }, 300_000);
+  afterAll(async () => {
+    await mlflow?.stop();
+  }, 30_000);
+
   it('launch 24 → kill switch → aggregate → fix → rebuild → relaunch failures only → report + issue draft', async () => {
     const dir = tempDir('demo');
     const r = await execa(process.execPath, [join(REPO, 'demo', 'run-demo.js')], {
-      env: { SKYLOOP_DEMO_DIR: dir, SKYLOOP_SIM_SPEED: '100', SKYLOOP_DEMO_INTERVAL: '0.5' },
+      // Without MLflow the demo must not find one of its own either: an empty venv directory.
+      env: mlflow
+        ? { SKYLOOP_DEMO_DIR: dir, SKYLOOP_SIM_SPEED: '100', SKYLOOP_DEMO_INTERVAL: '0.5', MLFLOW_TRACKING_URI: mlflow.uri }
+        : { SKYLOOP_DEMO_DIR: dir, SKYLOOP_SIM_SPEED: '100', SKYLOOP_DEMO_INTERVAL: '0.5', MLFLOW_TRACKING_URI: '', SKYLOOP_VENV_DIR: tempDir('no-venvs') },
       reject: false,
       stdin: 'ignore',
       all: true,
@@ -53,5 +72,21 @@ describe('npm run demo: the whole story', () => {
     expect(drafts).toEqual([expect.stringMatching(/^seg-losses-DATA_MISSING-[0-9a-f]{8}\.md$/)]);
     expect(m.issues).toEqual([expect.objectContaining({ root_cause_id: 'DATA_MISSING', action: 'draft' })]);
     expect(existsSync(join(outputs, 'rebuild_seg-losses_1.log'))).toBe(true);
-  }, 180_000);
+
+    if (!mlflow) {
+      expect(r.stdout).toMatch(/No MLflow tracking server, so the report has no training results: run scripts\/install-mlflow\.sh/);
+      expect(report.match(/No tracking results: no tracking server configured/g)).toHaveLength(1);
+      return;
+    }
+    await checkDemoResults(mlflow.uri, outputs, report);
+    if (HAS_CHROMIUM) {
+      const html = join(outputs, 'factorial_report_seg-losses.html');
+      const visit = await visitInChromium(html, 'demo-report', async (page) => {
+        const cells = await page.$$eval('td.cell', (tds) => tds.map((td) => [td.getAttribute('data-condition'), td.querySelector('a.run')?.getAttribute('href') ?? null]));
+        expect(cells.map((c) => c[0]).sort()).toEqual(m.jobs.map((j) => j.condition).sort());
+        for (const [condition, href] of cells) expect(href, condition!).toBe(m.jobs.find((j) => j.condition === condition)!.attempts.at(-1)!.tracking?.run_url ?? null);
+      });
+      expect(visit.errors).toEqual([]);
+    }
+  }, 600_000);
 });

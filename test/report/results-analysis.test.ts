@@ -32,7 +32,7 @@ describe('stats', () => {
     expect(stats([])).toEqual({ n: 0, mean: null, sd: null, min: null, max: null });
   });
   it('formats values to four significant digits, at most four decimals', () => {
-    expect([fmt(0.81234), fmt(0.0051234), fmt(123.456), fmt(null), fmt(2e-5)]).toEqual(['0.8123', '0.0051', '123.5', '–', '2.00e-5']);
+    expect([fmt(0.81234), fmt(0.0051234), fmt(123.456), fmt(null), fmt(2e-5), fmt(4.01e-4)]).toEqual(['0.8123', '0.0051', '123.5', '–', '2.00e-5', '0.0004']);
   });
 });
 

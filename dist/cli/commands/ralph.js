@@ -32,6 +32,10 @@ function renderReport(r) {
         lines.push(`  attempt ${a.attempt}  job ${a.job_id}  ${a.status}  ${a.cloud ?? '?'}/${a.region ?? '?'}  ${a.gpu ?? '-'}  ${Math.round(a.duration_s / 60)} min  $${a.cost_usd.toFixed(2)}${a.category ? `  ${a.category}` : ''}${a.fix_applied ? ` → ${a.fix_applied}` : ''}`);
     }
     lines.push(`  cost $${r.cost_usd.toFixed(2)}, wall time ${Math.round(r.wall_time_s / 60)} min${r.tracking_url ? `, run ${r.tracking_url}` : ''}`);
+    if (r.tracking) {
+        const metrics = Object.entries(r.tracking.metrics).map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(', ');
+        lines.push(`  run ${r.tracking.run_id}: ${r.tracking.error ?? `${r.tracking.run_status ?? '?'}${metrics ? `; ${metrics}` : ''}`}`);
+    }
     if (r.issue_draft)
         lines.push(`  issue draft: ${r.issue_draft}`);
     lines.push(`  log: ${r.log}`);

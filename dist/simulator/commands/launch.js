@@ -15,6 +15,7 @@ import { findRule, scenarioPath } from '../scenario-match.js';
 import { simHome, simNow, updateState } from '../state.js';
 import { renderTable } from '../table.js';
 import { buildTask } from '../timeline.js';
+import { planTracking } from '../tracking.js';
 import { streamJob } from './logs.js';
 const NAME_RE = /^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const NAME_RE_TEXT = '[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?';
@@ -344,6 +345,9 @@ export async function jobsLaunch(argv, p) {
             }
         }
         const job = { id, name: jobName, user: me.name, uh: me.hash, ws: 'default', sub: now, tasks, rts: runTimestamp(now) };
+        const trk = resolved[0] && planTracking(scenario, jobName, resolved[0].spec.envs);
+        if (trk)
+            job.trk = trk;
         state.jobs.push(job);
         return id;
     });

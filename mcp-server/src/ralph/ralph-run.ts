@@ -22,6 +22,10 @@ export const RalphReportSchema = z.object({
   cost_usd: z.number(),
   wall_time_s: z.number().describe('From the first launch to the last event'),
   tracking_url: z.string().nullable(),
+  tracking: z
+    .object({ run_id: z.string(), run_status: z.string().nullable(), metrics: z.record(z.string(), z.number()), error: z.string().nullable() })
+    .nullable()
+    .describe("The tracked run's status and metrics (latest values), read from MLFLOW_TRACKING_URI when the job printed its URL"),
   issue_draft: z.string().nullable(),
   log: z.string().describe('outputs/ralph_diagnoses.jsonl'),
 });
@@ -43,6 +47,7 @@ export function ralphReport(run: string, outputsDir: string): RalphReport {
     cost_usd: state.cost_usd,
     wall_time_s: first && last ? Math.round((Date.parse(last) - Date.parse(first)) / 1000) : 0,
     tracking_url: state.attempts.map((a) => a.ended?.tracking_url).find((u) => u) ?? null,
+    tracking: state.attempts.map((a) => a.ended?.tracking).find((t) => t) ?? null,
     issue_draft: state.stopped?.issue_draft ?? null,
     log: ralphLogPath(outputsDir),
   };

@@ -9,6 +9,7 @@ import { redact } from '../diagnosis/redact.js';
 import type { SkyPort } from '../factorial/factorial-context.js';
 import type { HourlyRate } from '../pricing/catalog-price.js';
 import { isTerminal } from '../sky/job-status.js';
+import { readPrintedRun, type PrintedRun } from '../tracking/read-tracking.js';
 import { runUrlInLine } from '../tracking/run-metrics.js';
 import { withFileLock } from '../store/file-lock.js';
 import { appendJsonl, readJsonl } from '../store/jsonl-log.js';
@@ -177,11 +178,12 @@ async function watchAttempt(a: Started, state: RalphState, task: TaskInfo, setti
   // The attempt is over (or given up on): cost, diagnosis, decision.
   const duration = record.job_duration_s ?? 0;
   const cost = round2((duration / 3600) * a.hourly_rate * task.num_nodes);
-  const end = { type: 'attempt_ended' as const, attempt: a.attempt, job_id: a.job_id, cloud: a.cloud, region: a.region, gpu: a.gpu, hourly_rate: a.hourly_rate, start_time: a.start_time, end_time: now.toISOString(), duration_s: duration, cost_usd: cost, recovery_count: record.recovery_count, tracking_url: null as string | null };
+  const end = { type: 'attempt_ended' as const, attempt: a.attempt, job_id: a.job_id, cloud: a.cloud, region: a.region, gpu: a.gpu, hourly_rate: a.hourly_rate, start_time: a.start_time, end_time: now.toISOString(), duration_s: duration, cost_usd: cost, recovery_count: record.recovery_count, tracking_url: null as string | null, tracking: null as PrintedRun | null };
   state.cost_usd = round2(state.cost_usd + cost);
   if (record.status === 'SUCCEEDED') {
     const tracking = await trackingUrl(a.job_id, ctx);
-    emit({ ...end, status: 'SUCCEEDED', diagnosis: null, fix_applied: null, next_overrides: null, tracking_url: tracking });
+    const run = tracking ? await readPrintedRun(tracking, process.env) : null;
+    emit({ ...end, status: 'SUCCEEDED', diagnosis: null, fix_applied: null, next_overrides: null, tracking_url: tracking, tracking: run });
     return stop('succeeded', `attempt ${a.attempt} succeeded (job ${a.job_id}) after ${state.attempts.length} attempt(s), $${state.cost_usd.toFixed(2)}${tracking ? `; run: ${tracking}` : ''}`);
   }
   if (record.status === 'CANCELLED' && !synthetic) {

@@ -11,6 +11,7 @@ import { fileIssues, type FilingResult } from './issue-filing.js';
 import { writeMarkdownReport } from './markdown-report.js';
 import { refreshResults } from '../factorial/refresh-results.js';
 import { resultsSettingsOf, trackingServer } from '../tracking/results-settings.js';
+import { writeHtmlReport } from './html-report.js';
 import { compactSummary, writeReportJson, type CompactSummary } from './report-json.js';
 import { buildReportModel } from './report-model.js';
 import { buildSummary, writeRunJsonl, type RunSummary } from './run-jsonl.js';
@@ -34,6 +35,8 @@ export interface ReportResult {
   markdown_path: string;
   /** outputs/factorial_report_<experiment>.json: the results, main effects and time/cost as data. */
   json_path: string;
+  /** outputs/factorial_report_<experiment>.html: heatmap, timeline and main-effects plot, self-contained. */
+  html_path: string;
   /** The issues covering the failures that remain: filed now, or already recorded by an earlier report. */
   issues: FiledIssue[];
   /** Why an issue went to a draft instead of GitHub, when it did. */
@@ -92,12 +95,14 @@ async function report(store: ExperimentStore, ctx: ReportContext, options: Gener
   const jsonl_path = await writeRunJsonl(ctx.outputsDir, model, now);
   const markdown_path = await writeMarkdownReport(ctx.outputsDir, model, now);
   const json_path = await writeReportJson(ctx.outputsDir, model, now);
+  const html_path = await writeHtmlReport(ctx.outputsDir, model, now);
   const issues = filings.map((f) => f.issue);
   await store.appendEvents([{ type: 'report', jsonl_path, markdown_path, issues: issues.length }]);
   return {
     jsonl_path,
     markdown_path,
     json_path,
+    html_path,
     issues,
     notes: filings.map((f) => f.note).filter((n): n is string => n !== null),
     summary: buildSummary(model, now),

@@ -54,7 +54,7 @@ export function gridCell(c: ConditionReport | undefined): string {
   }
 }
 
-function combos(factors: [string, Level[]][]): Record<string, Level>[] {
+export function combos(factors: [string, Level[]][]): Record<string, Level>[] {
   let out: Record<string, Level>[] = [{}];
   for (const [f, levels] of factors) out = out.flatMap((c) => levels.map((l) => ({ ...c, [f]: l })));
   return out;

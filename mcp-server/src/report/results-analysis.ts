@@ -74,7 +74,7 @@ function conditionValues(entry: JobEntry, outcome: string, metrics: MetricSpec[]
   const tracking = entry.attempts.at(-1)?.tracking ?? null;
   const none = Object.fromEntries(metrics.map((m) => [m.name, null]));
   const base = { condition: entry.condition, levels: entry.levels, tracking };
-  if (outcome !== 'succeeded') return { ...base, values: none, why_missing: outcome === 'not_launched' ? 'never launched' : outcome === 'running' ? 'still running' : `${outcome} (${entry.status})` };
+  if (outcome !== 'succeeded') return { ...base, values: none, why_missing: outcome === 'not_launched' ? 'never launched' : outcome === 'running' ? 'still running' : `${outcome} (${entry.failure_category ?? entry.status})` };
   if (tracking === null) return { ...base, values: none, why_missing: 'tracking run not read yet' };
   if (tracking.run_id === null && tracking.error) return { ...base, values: none, why_missing: `no tracking run: ${tracking.error}` };
   const values = Object.fromEntries(metrics.map((m) => [m.name, tracking.metrics[m.name] ?? null]));
@@ -159,7 +159,7 @@ export function analyzeResults(
 /** Metric values as the report prints them: `digits` significant digits, at most 4 decimals. */
 export function fmt(x: number | null | undefined, digits = 4): string {
   if (x === null || x === undefined) return '–';
-  if (x === 0) return '0';
-  if (Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3) return x.toExponential(2);
+  if (Math.abs(x) < 1e-12) return '0';
+  if (Math.abs(x) >= 1e4 || Math.abs(x) < 1e-4) return x.toExponential(2);
   return String(Number(Number(x.toPrecision(digits)).toFixed(4)));
 }

@@ -12,7 +12,7 @@ export interface CycleTimeCost {
   expected_hours: number;
   /** Mean running time of the cycle's jobs that ran, hours (null: none ran). */
   mean_hours: number | null;
-  /** From the cycle's launch to its last job's end, hours (null: not over). */
+  /** From the cycle's first submission to its last job's end, hours (null: not over). SkyPilot's clock on both ends. */
   wall_hours: number | null;
 }
 
@@ -46,6 +46,7 @@ export function timeAndCost(m: Manifest): TimeAndCost {
     const ran = attempts.filter((a) => a.duration_seconds !== null);
     const ends = attempts.map((a) => (a.end_time === null ? null : Date.parse(a.end_time)));
     const over = ends.length > 0 && ends.every((e) => e !== null) ? Math.max(...(ends as number[])) : null;
+    const submitted = attempts.flatMap((a) => (a.submitted_at === null ? [] : [Date.parse(a.submitted_at)]));
     return {
       batch: b.batch,
       jobs: attempts.length,
@@ -53,7 +54,7 @@ export function timeAndCost(m: Manifest): TimeAndCost {
       cost_usd: round(attempts.reduce((s, a) => s + (a.cost_usd ?? 0), 0)),
       expected_hours: round(expected, 3),
       mean_hours: ran.length ? round(ran.reduce((s, a) => s + (a.duration_seconds as number), 0) / ran.length / 3600, 3) : null,
-      wall_hours: over === null ? null : round((over - Date.parse(b.started_at)) / 3_600_000, 3),
+      wall_hours: over === null || submitted.length === 0 ? null : round((over - Math.min(...submitted)) / 3_600_000, 3),
     };
   });
   const conditions = m.jobs.map((j): ConditionTimeCost => {

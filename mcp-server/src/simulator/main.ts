@@ -133,6 +133,8 @@ async function run(argvIn: string[]): Promise<number> {
       if (mode !== undefined && mode !== '') throw new SimConfigError(`unknown SKYLOOP_SIM_FAULT mode '${mode}'`);
     }
   }
+  // Simulated training code logs its tracking run when a job ends: written before anyone is shown the end.
+  if (key === 'queue' || key === 'logs') await (await import('./tracking.js')).syncTracking();
   return handler(rest, profile);
 }
 

@@ -5,6 +5,7 @@
 import { isTerminal } from '../sky/job-status.js';
 import { categoryLines, getCategory } from './failure-library.js';
 import type { OutcomeName, Rule, Scenario } from './scenario.js';
+import type { TrackingPlan } from './tracking.js';
 
 /** [status, simulated UNIX seconds]. */
 export type Transition = [string, number];
@@ -61,6 +62,8 @@ export interface JobRecord {
   tasks: TaskRecord[];
   /** Run timestamp used in SKYPILOT_TASK_ID. */
   rts: string;
+  /** The tracking run the simulated training code logs, when the scenario says so (tracking.ts). */
+  trk?: TrackingPlan;
 }
 
 export interface TaskSpec {

@@ -119,11 +119,13 @@ export class MlflowClient {
     return (await this.call<{ run: MlflowRun }>('POST', 'runs/create', body)).run;
   }
 
-  /** Logs metrics in chunks (MLflow accepts at most 1000 per log-batch call). */
-  async logMetrics(runId: string, metrics: MlflowMetric[]): Promise<void> {
-    for (let i = 0; i < metrics.length; i += 1000) {
-      await this.call('POST', 'runs/log-batch', { run_id: runId, metrics: metrics.slice(i, i + 1000) });
-    }
+  /** Logs params (at most 100) and metrics in chunks: MLflow accepts at most 1000 metrics per log-batch call. */
+  async logBatch(runId: string, metrics: MlflowMetric[], params: { key: string; value: string }[] = []): Promise<void> {
+    let i = 0;
+    do {
+      await this.call('POST', 'runs/log-batch', { run_id: runId, metrics: metrics.slice(i, i + 1000), ...(i === 0 ? { params } : {}) });
+      i += 1000;
+    } while (i < metrics.length);
   }
 
   async endRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED', endTimeMs: number): Promise<void> {

@@ -5,6 +5,7 @@ import { rebuildAndVerify } from '../../factorial/rebuild-and-verify.js';
 import { relaunchFailed } from '../../factorial/relaunch-failed.js';
 import type { Rebuild } from '../../factorial/manifest.js';
 import { generateReport } from '../../report/generate-report.js';
+import { fmt } from '../../report/results-analysis.js';
 import { experimentStatus } from '../../factorial/experiment-status.js';
 import { defaultContext } from '../../factorial/factorial-context.js';
 import { launchFactorial } from '../../factorial/launch-factorial.js';
@@ -166,10 +167,10 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
         out.write(cliJson(report));
       } else {
         const c = report.compact;
-        out.write(`report: ${report.markdown_path}\nrun records: ${report.jsonl_path}\nresults as data: ${report.json_path}\n`);
+        out.write(`report: ${report.markdown_path}\npictures: ${report.html_path}\nrun records: ${report.jsonl_path}\nresults as data: ${report.json_path}\n`);
         out.write(`tracking: ${c.runs_found} run(s) found${c.tracking ? ` (${c.tracking})` : ''}\n`);
         const best = c.best[0];
-        if (c.primary && best) out.write(`best ${c.primary.metric}: ${best.configuration} (mean ${best.mean ?? '–'}, n=${best.n})\n`);
+        if (c.primary && best) out.write(`best ${c.primary.metric}: ${best.configuration} (mean ${fmt(best.mean)}${best.sd === null ? '' : ` ± ${fmt(best.sd, 2)}`}, n=${best.n})\n`);
         for (const i of report.issues) out.write(`issue (${i.action}) ${i.root_cause_id}: ${i.url ?? i.draft_path}\n`);
         for (const n of report.notes) out.write(`note: ${n}\n`);
       }

@@ -8,6 +8,7 @@ import { toolResult } from '../tool-result.js';
 const ReportSchema = z.object({
   jsonl_path: z.string().describe('outputs/factorial_run_<experiment>.jsonl: one line per condition, summary last'),
   markdown_path: z.string().describe('outputs/factorial_report_<experiment>.md'),
+  html_path: z.string().describe('outputs/factorial_report_<experiment>.html: the grid as a heatmap linking each cell to its run, a timeline of every attempt, the main-effects plot'),
   json_path: z.string().describe('outputs/factorial_report_<experiment>.json: results per condition, main effects, best configurations, time and cost'),
   issues: z.array(FiledIssueSchema).describe('Issues (or drafts) for the failures that stay broken'),
   notes: z.array(z.string()),
@@ -36,8 +37,8 @@ export function registerGenerateReport(server: McpServer, ctx: FactorialContext)
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     async ({ experiment, file_issues, refresh_results }) => {
-      const { jsonl_path, markdown_path, json_path, issues, notes, compact } = await generateReport(experiment, ctx, { fileIssues: file_issues, refreshResults: refresh_results });
-      return toolResult({ jsonl_path, markdown_path, json_path, issues, notes, summary: compact as unknown as Record<string, unknown> });
+      const { jsonl_path, markdown_path, json_path, html_path, issues, notes, compact } = await generateReport(experiment, ctx, { fileIssues: file_issues, refreshResults: refresh_results });
+      return toolResult({ jsonl_path, markdown_path, json_path, html_path, issues, notes, summary: compact as unknown as Record<string, unknown> });
     },
   );
 }

@@ -17,6 +17,7 @@ import { findRule, scenarioPath } from '../scenario-match.js';
 import { simHome, simNow, updateState } from '../state.js';
 import { renderTable } from '../table.js';
 import { buildTask, type JobRecord, type TaskRecord, type TaskSpec } from '../timeline.js';
+import { planTracking } from '../tracking.js';
 import type { Profile } from '../versions.js';
 import { streamJob } from './logs.js';
 
@@ -352,6 +353,8 @@ export async function jobsLaunch(argv: string[], p: Profile): Promise<number> {
       }
     }
     const job: JobRecord = { id, name: jobName, user: me.name, uh: me.hash, ws: 'default', sub: now, tasks, rts: runTimestamp(now) };
+    const trk = resolved[0] && planTracking(scenario, jobName, resolved[0].spec.envs);
+    if (trk) job.trk = trk;
     state.jobs.push(job);
     return id;
   });
