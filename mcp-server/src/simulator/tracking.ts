@@ -22,10 +22,11 @@ export interface TrackingPlan {
   finals: Record<string, number>;
   steps: number;
   seed: number;
-  /** Set once written: the run, or why it could not be. */
+  /** Set once written: the run; or why the last try failed, and how many tries were made. */
   run_id?: string;
   url?: string;
   error?: string;
+  tries?: number;
   /** Real UNIX ms when a process started writing it (another process leaves it alone for a minute). */
   claimed?: number;
 }
@@ -77,13 +78,15 @@ export function curvePoints(plan: TrackingPlan, scenario: TrackingScenario, star
 
 const RUN_END: Record<string, 'FINISHED' | 'FAILED' | 'KILLED'> = { SUCCEEDED: 'FINISHED', CANCELLED: 'KILLED' };
 const CLAIM_MS = 60_000;
-/** A `sky jobs queue` waits at most this long for one tracking call. */
-const REQUEST_TIMEOUT_MS = 5_000;
+/** A `sky jobs queue` waits at most this long for one tracking call (a busy server answers slowly). */
+const REQUEST_TIMEOUT_MS = 20_000;
+/** A run that could not be written is tried again by the next calls, this many times in all. */
+const MAX_TRIES = 3;
 
 /** Writes the run of every tracked job that is terminal now and not written yet (fast when there is none). */
 export async function syncTracking(home = simHome()): Promise<void> {
   const pendingNow = (job: JobRecord, now: number) =>
-    job.trk !== undefined && job.trk.run_id === undefined && job.trk.error === undefined && isTerminal(jobStatus(job, now).status) &&
+    job.trk !== undefined && job.trk.run_id === undefined && (job.trk.tries ?? 0) < MAX_TRIES && isTerminal(jobStatus(job, now).status) &&
     (job.trk.claimed === undefined || Date.now() - job.trk.claimed > CLAIM_MS);
   const state = readState(home);
   if (!state.jobs.some((j) => pendingNow(j, simNow(state)))) return;
@@ -116,6 +119,8 @@ export async function syncTracking(home = simHome()): Promise<void> {
       const r = results.get(j.id);
       if (!r || !j.trk) continue;
       Object.assign(j.trk, r);
+      j.trk.tries = (j.trk.tries ?? 0) + 1;
+      if (r.run_id) delete j.trk.error;
       delete j.trk.claimed;
       if (r.url) for (const task of j.tasks) task.log.url = r.url;
     }
