@@ -1,7 +1,10 @@
 import { SkyError } from '../sky/sky-errors.js';
 import { LogAnalyzer } from './analyze-log.js';
-/** Statuses whose story is in the controller log: the user program never ran, or the controller itself failed. */
-const CONTROLLER_STATUSES = new Set(['FAILED_CONTROLLER', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE']);
+/**
+ * Statuses whose story is in the controller log: the user program never ran (still waiting for resources,
+ * or gave up), or the controller itself failed.
+ */
+const CONTROLLER_STATUSES = new Set(['FAILED_CONTROLLER', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE', 'PENDING', 'STARTING']);
 export async function analyzeJob(jobId, sky, library, known) {
     let job = known;
     if (!job) {

@@ -10,9 +10,11 @@ import { resolveResultsSettings } from '../tracking/results-settings.js';
 import { gitState } from '../vcs/git-state.js';
 import { jobName } from './conditions.js';
 import { estimateLaunchCost } from './cost.js';
+import { locateOutputsDir, recordInIndex } from './experiment-index.js';
 import { loadExperimentFiles } from './experiment-files.js';
 import { launchIntents, retryFailedLaunches } from './launch-intents.js';
 import { beginBatch, createManifest, currentAttempt, imageDigest } from './manifest.js';
+import { summarize } from './summary.js';
 export class LaunchRefused extends Error {
     name = 'LaunchRefused';
 }
@@ -26,8 +28,9 @@ export const LaunchFactorialResultSchema = z.object({
     reconciled: z.number().int().describe('Found in the queue by job name after an interrupted run, not launched again'),
     already_launched: z.number().int(),
     failed: z.array(z.object({ condition: z.string(), error: z.string() })),
+    all_terminal: z.boolean().describe('Nothing was left to launch and every job of the experiment is terminal'),
 });
-export async function launchFactorial(configPath, { approve = false }, ctx) {
+export async function launchFactorial(configPath, { approve = false, onProgress }, ctx) {
     const files = loadExperimentFiles(configPath);
     const { cfg, task, conditions } = files;
     const image = files.image;
@@ -51,7 +54,8 @@ export async function launchFactorial(configPath, { approve = false }, ctx) {
         throw refuse('APPROVAL', `estimated cost $${estimate.toFixed(2)} (${arithmetic}) is above the approval threshold of $${cfg.cost.approval_threshold_usd}: ` +
             'the user must approve it', [], vars);
     }
-    const store = new ExperimentStore(ctx.outputsDir, cfg.experiment);
+    // A re-launch from another directory finds the experiment where its first launch put it.
+    const store = new ExperimentStore(locateOutputsDir(cfg.experiment, ctx.outputsDir), cfg.experiment);
     const manifest = await store.create(createManifest({
         experimentId: cfg.experiment,
         configFile: files.configPath,
@@ -68,13 +72,17 @@ export async function launchFactorial(configPath, { approve = false }, ctx) {
         results: resolveResultsSettings(cfg),
         now: ctx.now(),
     }), []);
+    // Only a default (working-directory relative) outputs dir needs remembering; SKYLOOP_OUTPUTS_DIR is explicit.
+    if (!process.env.SKYLOOP_OUTPUTS_DIR) {
+        await recordInIndex(cfg.experiment, { outputs_dir: store.outputsDir, config_file: files.configPath, launched_at: manifest.created_at });
+    }
     const known = new Set(manifest.jobs.map((j) => j.condition));
     if (known.size !== conditions.length || conditions.some((c) => !known.has(c.id))) {
         throw new LaunchRefused(`experiment '${cfg.experiment}' already exists with a different grid (${store.manifestPath}); ` +
             'give the changed experiment a new name');
     }
     // One launcher per experiment at a time; a crashed launcher's lock is taken over at once.
-    return withLaunchLock(store, cfg.experiment, () => launchPending(files, image, estimate, store, ctx));
+    return withLaunchLock(store, cfg.experiment, () => launchPending(files, image, estimate, store, ctx, onProgress));
 }
 /** Only one process launches (or relaunches) an experiment at a time. */
 export function withLaunchLock(store, experiment, fn) {
@@ -85,7 +93,7 @@ export function withLaunchLock(store, experiment, fn) {
         throw e;
     });
 }
-async function launchPending(files, image, estimate, store, ctx) {
+async function launchPending(files, image, estimate, store, ctx, onProgress) {
     const { cfg, conditions } = files;
     const git = await gitState(dirname(files.configPath));
     // Record intents for conditions never launched (all of them on a first run). A launch that failed
@@ -106,7 +114,7 @@ async function launchPending(files, image, estimate, store, ctx) {
         };
     });
     const alreadyLaunched = store.read().jobs.filter((j) => currentAttempt(j)?.launch_state === 'launched').length;
-    const { launched, reconciled, failed } = await launchIntents(store, cfg, ctx);
+    const { launched, reconciled, failed } = await launchIntents(store, cfg, ctx, onProgress);
     return {
         experiment_id: cfg.experiment,
         manifest_path: store.manifestPath,
@@ -117,6 +125,7 @@ async function launchPending(files, image, estimate, store, ctx) {
         reconciled,
         already_launched: alreadyLaunched,
         failed,
+        all_terminal: launched === 0 && reconciled === 0 && summarize(store.read(), ctx.now()).all_terminal,
     };
 }
 const slugOf = (conditions, id) => {

@@ -3,7 +3,7 @@ import { canScanProcesses, isProcessAlive, processesWithEnv } from '../util/proc
 import { factorEnvVar } from './experiment-config.js';
 import { applyQueue, currentAttempt, recordLaunch, syncEntry } from './manifest.js';
 /** Launch every condition whose newest attempt is an intent. */
-export async function launchIntents(store, cfg, ctx) {
+export async function launchIntents(store, cfg, ctx, onProgress) {
     const reconciled = await reconcileIntents(store, ctx);
     const manifest = store.read();
     const pending = manifest.jobs
@@ -20,6 +20,9 @@ export async function launchIntents(store, cfg, ctx) {
             name: attempt.job_name,
             env: { ...conditionEnv(cfg, entry.levels), ...jobIdentityEnv(manifest.experiment_id, entry.condition, attempt.batch, entry.attempts.indexOf(attempt) + 1) },
             imageId: attempt.image ?? manifest.docker_image,
+            ...(attempt.resources?.infra === undefined ? {} : { infra: attempt.resources.infra }),
+            ...(attempt.resources?.gpus === undefined ? {} : { gpus: attempt.resources.gpus }),
+            ...(attempt.resources?.use_spot === undefined ? {} : { useSpot: attempt.resources.use_spot }),
             marker: launchMarker(store, attempt.job_name),
             onSpawn: (pid) => store.appendEventsNow([{ type: 'launch_started', ...ref, pid: pid ?? null }]),
         };
@@ -33,6 +36,7 @@ export async function launchIntents(store, cfg, ctx) {
             failed.push({ condition: entry.condition, error });
             await recorder.record(entry.condition, { error }, { type: 'launch_failed', ...ref, error });
         }
+        onProgress?.(launched + failed.length, pending.length);
     });
     await recorder.flush();
     return { launched, reconciled, failed };

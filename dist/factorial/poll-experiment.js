@@ -13,16 +13,21 @@ const STUCK_STATUSES = new Set(['PENDING', 'STARTING']);
 const LOG_FETCHES_PER_POLL = 8;
 /** Attempts whose tracking run one poll reads at most (one runs/search, plus a log for a run not tagged). */
 const TRACKING_READS_PER_POLL = 64;
-/** `killSwitch: false` makes the poll read-only towards SkyPilot (nothing is cancelled). */
-export async function pollExperiment(experimentId, ctx, { killSwitch = true } = {}) {
+/**
+ * `killSwitch: false` makes the poll read-only towards SkyPilot (nothing is cancelled). `answered` runs in
+ * the same manifest update as the status changes, first, once SkyPilot answered (the supervisor records the
+ * end of an outage there, so it precedes what was learnt from the answer).
+ */
+export async function pollExperiment(experimentId, ctx, { killSwitch = true, answered } = {}) {
     const store = new ExperimentStore(ctx.outputsDir, experimentId);
     if (!store.exists())
         store.read(); // fails, naming the experiment, before sky is called
     const { records } = await ctx.sky.queue();
     const now = ctx.now();
     const { changes, newlyFailed, manifest } = await store.update((m) => {
+        const events = answered?.(m) ?? [];
         const changes = applyQueue(m, records);
-        const events = changes.map((c) => ({ type: 'status_change', ...c }));
+        events.push(...changes.map((c) => ({ type: 'status_change', ...c })));
         events.push(...stuckWarnings(m, now));
         m.last_poll_at = now.toISOString();
         const newlyFailed = m.jobs.flatMap((j) => {

@@ -1,7 +1,8 @@
 // The default way the GPU check runs `sky gpus list`: the SkyPilot adapter has no method for it (yet),
 // so this runs `$SKYLOOP_SKY_BIN` (else `sky`) directly, arguments as an array, with a time limit.
 import { execa } from 'execa';
-export function defaultRunSky(env, signal, timeoutMs = 60_000) {
+import { skyTimeouts } from '../sky/sky-timeouts.js';
+export function defaultRunSky(env, signal, timeoutMs = skyTimeouts(env).gpus) {
     const bin = env.SKYLOOP_SKY_BIN ?? 'sky';
     return async (args) => {
         const result = await execa(bin, args, {

@@ -1,13 +1,16 @@
 const MAX_DISK_GB = 2048;
-export function applyAutoFix(kind, current, task, settings) {
+/** `tried`: infras already run on (cloud/region, lower case); rotation skips them. */
+export function applyAutoFix(kind, current, task, settings, tried = []) {
     const next = { ...current, env: { ...current.env } };
     switch (kind) {
         case 'rotate_region': {
             const here = (current.infra ?? task.infra)?.toLowerCase() ?? null;
             const regions = settings.infra.map((r) => r.toLowerCase());
+            const done = new Set([...tried.map((t) => t.toLowerCase()), ...(here === null ? [] : [here])]);
             const after = here === null ? 0 : regions.indexOf(here) + 1;
-            if (after < regions.length) {
-                next.infra = regions[after];
+            const untried = [...regions.slice(after), ...regions.slice(0, after)].find((r) => !done.has(r));
+            if (untried !== undefined) {
+                next.infra = untried;
                 return { overrides: next, description: `no capacity in ${here ?? 'the default region'}: try ${next.infra}` };
             }
             const gpu = current.gpus ?? task.accelerators;

@@ -108,6 +108,13 @@ async function launchAttempt(run, state, task, settings, ctx, emit, result, stop
     });
     return result('launched', `attempt ${attempt}: launched job ${jobId} (${jobName})${describeOverrides(overrides)}`, { attempt, job_id: jobId });
 }
+/** `GCP (us-central1)` or `gcp/us-central1` → `gcp/us-central1`. */
+function normalInfra(infra) {
+    if (infra === null || infra === '-')
+        return null;
+    const m = /^(\w+)\s*\(([^),\s]+)/.exec(infra);
+    return (m ? `${m[1]}/${m[2]}` : infra).toLowerCase();
+}
 function describeOverrides(o) {
     const parts = [o.infra && `infra ${o.infra}`, o.gpus && `gpus ${o.gpus}`, o.use_spot === false && 'on-demand', o.disk_size && `disk ${o.disk_size} GB`, ...Object.entries(o.env).map(([k, v]) => `${k}=${v}`)].filter(Boolean);
     return parts.length ? ` with ${parts.join(', ')}` : '';
@@ -117,7 +124,8 @@ async function watchAttempt(a, state, task, settings, ctx, emit, result, stop) {
     if (!record)
         return stop('launch_failed', `job ${a.job_id} of attempt ${a.attempt} is no longer in the queue`);
     const now = ctx.now();
-    const waitedS = (now.getTime() - Date.parse(a.start_time)) / 1000;
+    // Waiting is measured on SkyPilot's own submitted time, the same clock as the factorial supervisor's.
+    const waitedS = now.getTime() / 1000 - (record.submitted_at ?? Date.parse(a.start_time) / 1000);
     const spot = a.overrides.use_spot ?? task.use_spot;
     let synthetic = null;
     if (!isTerminal(record.status)) {
@@ -170,7 +178,9 @@ async function watchAttempt(a, state, task, settings, ctx, emit, result, stop) {
         return stop('retries_exhausted', `${category.id} failed ${failures} times; ${settings.max_retries_per_category} retries is the limit. Evidence: ${diagnosis.evidence ?? '-'}`);
     }
     if (category.auto_fix) {
-        const fix = applyAutoFix(category.auto_fix, a.overrides, task, settings);
+        // Rotation goes to the next untried infra: never where this attempt ran, nor where an earlier one did.
+        const tried = [...state.attempts.flatMap((x) => [x.started.overrides.infra, x.started.cloud && x.started.region ? `${x.started.cloud}/${x.started.region}` : null]), a.cloud && a.region ? `${a.cloud}/${a.region}` : null, normalInfra(record.infra)];
+        const fix = applyAutoFix(category.auto_fix, a.overrides, task, settings, tried.filter((t) => typeof t === 'string'));
         if ('impossible' in fix) {
             ended(null, null);
             return stop('needs_change', `${category.id}: ${fix.impossible}`);

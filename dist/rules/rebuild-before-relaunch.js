@@ -17,7 +17,11 @@ export function checkCommittedTree(now, what) {
         details: [],
     };
 }
-export function checkRebuildBeforeRelaunch(m, now) {
+/**
+ * `retrying`: the conditions relaunched on unchanged resources (default: every failure of the batch); a
+ * condition moved to fallback resources is a changed relaunch, and a selection leaves the others out.
+ */
+export function checkRebuildBeforeRelaunch(m, now, retrying) {
     const batch = m.batches.at(-1);
     if (!batch)
         return { allowed: false, refusal: 'F3_NOT_LAUNCHED', rule: F3, reason: 'nothing was launched yet', details: [] };
@@ -30,7 +34,7 @@ export function checkRebuildBeforeRelaunch(m, now) {
     ].filter((c) => typeof c === 'string');
     const aggregation = m.aggregations.find((a) => a.batch === batch.batch);
     if (changes.length === 0) {
-        const needsFix = (aggregation?.root_causes ?? []).filter((r) => !RETRYABLE.has(r.fixability));
+        const needsFix = (aggregation?.root_causes ?? []).filter((r) => !RETRYABLE.has(r.fixability) && (retrying === undefined || r.conditions.some((c) => retrying.has(c))));
         if (needsFix.length > 0) {
             return {
                 allowed: false,

@@ -6,6 +6,8 @@
 //   SKYLOOP_SIM_SCENARIO   scenario YAML (default <home>/scenario.yaml if present)
 //   SKYLOOP_SIM_EMULATE    0.9.3 | 0.10.6 | current (or `--emulate X` before the subcommand)
 //   SKYLOOP_SIM_FAULT      hang | api-unreachable | garbage | truncated, optionally `:<command>`
+//                          (the scenario's `faults:` schedules them in simulated time)
+//   SKYLOOP_SIM_CALL_LOG   append each command's name (queue, logs, launch, ...) to this file
 //   SKYLOOP_SIM_COLOR      always (default) | never | auto (click's rule: colour only on a TTY)
 //   SKYLOOP_SIM_CLOUDS     clouds `sky check` reports enabled (default aws,gcp,lambda,runpod)
 import { configureColor } from './ansi.js';
@@ -100,8 +102,12 @@ async function run(argvIn) {
         throw new ClickUsageError('Usage: sky [OPTIONS] COMMAND [ARGS]...', 'sky', `No such option: ${first}`);
     }
     const { key, handler, rest } = resolveCommand(argv);
+    // One line per call, for benchmarks that count what a client asks SkyPilot.
+    if (process.env.SKYLOOP_SIM_CALL_LOG)
+        (await import('node:fs')).appendFileSync(process.env.SKYLOOP_SIM_CALL_LOG, `${key}\n`);
     await syncSpeed();
-    const fault = process.env.SKYLOOP_SIM_FAULT;
+    const scheduled = key === 'sim' ? undefined : await (await import('./fault-schedule.js')).scheduledFault(key, rest);
+    const fault = scheduled ?? process.env.SKYLOOP_SIM_FAULT;
     if (fault && key !== 'sim') {
         const [mode, only] = fault.split(':');
         if (only === undefined || only === key) {

@@ -77,8 +77,22 @@ export const trackingScenarioSchema = z
     steps: z.number().int().min(1).max(1000).default(20),
 })
     .strict();
+export const FAULT_MODES = ['api-unreachable', 'hang', 'garbage'];
+export const FAULT_COMMANDS = ['all', 'queue', 'logs', 'launch', 'cancel', 'check', 'gpus'];
+/** A scheduled SkyPilot fault: an API server outage, a hung call, garbage output. */
+const faultSchema = z
+    .object({
+    command: z.enum(FAULT_COMMANDS).default('all'),
+    mode: z.enum(FAULT_MODES),
+    after: duration.default(0).describe('simulated time since the simulator world began (its first launch)'),
+    for: duration.optional().describe('length of the window; default: from `after` on'),
+    times: z.number().int().min(1).optional().describe('at most this many calls are hit'),
+    controller: z.boolean().optional().describe('logs only: just `--controller` calls (true) or just job logs (false)'),
+})
+    .strict();
 const scenarioSchema = z
     .object({
+    faults: z.array(faultSchema).optional(),
     defaults: z
         .object({ duration: duration.optional(), startup: startup.optional(), log_lines: z.number().int().min(0).optional() })
         .strict()

@@ -9,6 +9,7 @@ import { parseQueueJson } from './queue-json-parser.js';
 import { parseQueueTable, QueueParseError } from './queue-table-parser.js';
 import { cleanLine } from './sky-output-text.js';
 import { SkyError, tailLines, usefulErrorLine } from './sky-errors.js';
+import { backoffMs, skyTimeouts } from './sky-timeouts.js';
 // SkyPilot's CLUSTER_NAME_VALID_REGEX (sky/skylet/constants.py), which also governs managed job names.
 export const JOB_NAME_RULE = /^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const ENV_KEY_RULE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -26,10 +27,9 @@ const envNumber = (name) => {
 export class SkyCli {
     bin;
     env;
-    timeoutMs;
-    launchTimeoutMs;
-    logsTimeoutMs;
+    timeouts;
     retries;
+    retryTimeouts;
     retryDelayMs;
     onWarning;
     warned = new Set();
@@ -38,16 +38,17 @@ export class SkyCli {
     constructor(options = {}) {
         this.bin = options.bin ?? process.env.SKYLOOP_SKY_BIN ?? 'sky';
         this.env = options.env ?? {};
-        this.timeoutMs = options.timeoutMs ?? envNumber('SKYLOOP_SKY_TIMEOUT_MS') ?? 60_000;
-        this.launchTimeoutMs = options.launchTimeoutMs ?? 10 * 60_000;
-        this.logsTimeoutMs = options.logsTimeoutMs ?? 30 * 60_000;
+        const short = options.timeoutMs;
+        const shortKinds = short === undefined ? {} : { queue: short, cancel: short, check: short, gpus: short, version: short };
+        this.timeouts = skyTimeouts(process.env, { ...shortKinds, ...options.timeouts });
         this.retries = options.retries ?? 2;
-        this.retryDelayMs = options.retryDelayMs ?? 500;
+        this.retryTimeouts = options.retryTimeouts ?? false;
+        this.retryDelayMs = options.retryDelayMs ?? envNumber('SKYLOOP_SKY_RETRY_DELAY_MS') ?? 500;
         this.onWarning = options.onWarning ?? ((m) => process.stderr.write(`skyloop: warning: ${m}\n`));
     }
     /** `sky --version` → e.g. `0.10.6`. */
     async version() {
-        const { stdout } = await this.readOnly(['--version']);
+        const { stdout } = await this.readOnly('version', ['--version']);
         const m = /version\s+(\S+)/i.exec(stdout);
         return m ? m[1] : stdout.trim();
     }
@@ -56,9 +57,9 @@ export class SkyCli {
         if (this.jsonQueue !== false) {
             const args = ['jobs', 'queue', '-a', '-v', '-o', 'json'];
             try {
-                const { stdout, command } = await this.readOnly(args);
+                const { parsed } = await this.readOnly('queue', args, (out) => parseQueueJson(out));
                 this.jsonQueue = true;
-                return { records: this.checked(this.parse(command, () => parseQueueJson(stdout))), source: 'json' };
+                return { records: this.checked(parsed), source: 'json' };
             }
             catch (e) {
                 // Versions before `-o` existed answer with click's usage error (exit 2): fall back to the table.
@@ -67,9 +68,8 @@ export class SkyCli {
                 this.jsonQueue = false;
             }
         }
-        const { stdout, command } = await this.readOnly(['jobs', 'queue', '-a', '-v']);
-        const now = Date.now() / 1000;
-        return { records: this.checked(this.parse(command, () => parseQueueTable(stdout, now).records)), source: 'table' };
+        const { parsed } = await this.readOnly('queue', ['jobs', 'queue', '-a', '-v'], (out) => parseQueueTable(out, Date.now() / 1000).records);
+        return { records: this.checked(parsed), source: 'table' };
     }
     /** Submit a managed job (detached) and return its id. Never retried: a blind retry could launch twice. */
     async launch(taskYaml, options) {
@@ -98,7 +98,7 @@ export class SkyCli {
         if (options.diskSize !== undefined)
             args.push('--disk-size', String(positiveInt('disk size', options.diskSize)));
         args.push(taskYaml);
-        const result = await this.run(args, this.launchTimeoutMs, options.onSpawn, options.marker);
+        const result = await this.run(args, this.timeouts.launch, options.onSpawn, options.marker);
         const ids = parseLaunchJobIds(stripAll(result.stdout));
         if (ids.length === 0) {
             throw new SkyError('launch_no_id', `\`${result.command}\` printed no managed job id (expected "Managed Job ID: N"). Last lines:\n${tailLines(result.all, 8)}`, result.command, { exitCode: result.exitCode, outputTail: tailLines(result.all, 20) });
@@ -116,7 +116,7 @@ export class SkyCli {
         const tail = [];
         let lineCount = 0;
         const subprocess = execa(this.bin, args, {
-            ...this.execOptions(this.logsTimeoutMs),
+            ...this.execOptions(this.timeouts.logs),
             buffer: { stdout: false, stderr: true },
         });
         for await (const raw of subprocess.iterable({ from: 'stdout' })) {
@@ -131,7 +131,7 @@ export class SkyCli {
         }
         const result = await subprocess;
         const command = result.escapedCommand;
-        this.throwIfNotRun(result, command, this.logsTimeoutMs);
+        this.throwIfNotRun(result, command, this.timeouts.logs, 'logs');
         const exitCode = result.exitCode ?? -1;
         if (exitCode === JOB_EXIT_CODES.NOT_FOUND) {
             throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId} (\`${command}\`)`, command, {
@@ -149,7 +149,7 @@ export class SkyCli {
         if (jobIds.length === 0)
             return { cancelled: [], already_terminal: [], not_found: [] };
         const args = ['jobs', 'cancel', '--yes', ...jobIds.map((id) => String(positiveInt('job id', id)))];
-        const { stdout } = await this.readOnly(args, { retry: false });
+        const { stdout } = await this.readOnly('cancel', args, undefined, { retry: false });
         return parseCancelOutput(stripAll(stdout));
     }
     /** `sky check [cloud]`: the raw text (pre-flight checks interpret it). */
@@ -157,7 +157,7 @@ export class SkyCli {
         const args = ['check'];
         if (cloud !== undefined)
             args.push(flagValue('cloud', cloud));
-        return stripAll((await this.readOnly(args)).stdout);
+        return stripAll((await this.readOnly('check', args)).stdout);
     }
     // ---------------------------------------------------------------------------------------------
     checked(records) {
@@ -199,14 +199,14 @@ export class SkyCli {
             maxBuffer: OUTPUT_LIMIT_BYTES,
         };
     }
-    async run(args, timeout, onSpawn, marker) {
+    async run(args, timeout, onSpawn, marker, kind = 'launch') {
         const options = this.execOptions(timeout);
         const env = marker === undefined ? options.env : { ...options.env, SKYLOOP_LAUNCH_MARKER: marker };
         const subprocess = execa(this.bin, args, { ...options, env, all: true });
         onSpawn?.(subprocess.pid);
         const result = await subprocess;
         const command = result.escapedCommand;
-        this.throwIfNotRun(result, command, timeout);
+        this.throwIfNotRun(result, command, timeout, kind);
         const stdout = String(result.stdout ?? '');
         const stderr = String(result.stderr ?? '');
         const all = String(result.all ?? '');
@@ -214,24 +214,30 @@ export class SkyCli {
             throw this.commandFailed(command, result.exitCode ?? -1, stderr, all);
         return { stdout, stderr, all, command, exitCode: result.exitCode };
     }
-    /** A read-only call, retried with backoff after a non-zero exit (a flaky API server), never after a usage error. */
-    async readOnly(args, { retry = true } = {}) {
+    /**
+     * A read-only call, retried with backoff and jitter after a failure (a flaky or restarting API server), a
+     * time-out (a hung one) or output that does not parse (a truncated answer), never after a usage error.
+     */
+    async readOnly(kind, args, parse, { retry = true } = {}) {
         for (let attempt = 0;; attempt++) {
             try {
-                return await this.run(args, this.timeoutMs);
+                const result = await this.run(args, this.timeouts[kind], undefined, undefined, kind);
+                const parsed = (parse ? this.parse(result.command, () => parse(result.stdout)) : undefined);
+                return { ...result, parsed };
             }
             catch (e) {
-                const retriable = e instanceof SkyError && e.kind === 'command_failed' && e.details.exitCode !== 2;
+                const retriable = e instanceof SkyError &&
+                    ((e.kind === 'timeout' && this.retryTimeouts) || e.kind === 'bad_output' || (e.kind === 'command_failed' && e.details.exitCode !== 2));
                 if (!retry || !retriable || attempt >= this.retries)
                     throw e;
-                await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** attempt));
+                await new Promise((r) => setTimeout(r, backoffMs(this.retryDelayMs, attempt)));
             }
         }
     }
-    throwIfNotRun(result, command, timeout) {
+    throwIfNotRun(result, command, timeout, kind) {
         if (result.timedOut) {
             throw new SkyError('timeout', `\`${command}\` did not finish within ${Math.round(timeout / 1000)} s and was stopped ` +
-                '(is the SkyPilot API server hung? raise SKYLOOP_SKY_TIMEOUT_MS if it is just slow)', command);
+                `(is the SkyPilot API server hung? raise SKYLOOP_SKY_TIMEOUT_${kind.toUpperCase()}_MS if it is just slow)`, command);
         }
         if (result.isMaxBuffer) {
             throw new SkyError('bad_output', `\`${command}\` printed more than ${OUTPUT_LIMIT_BYTES} bytes`, command);

@@ -32,7 +32,7 @@ describe('skyloop-mcp over stdio', () => {
     send({ id: 2, method: 'tools/list' });
     const list = await response(2);
     const tools = (list.result?.tools as { name: string; annotations: Record<string, boolean>; outputSchema?: object }[]);
-    expect(tools.map((t) => t.name).sort()).toEqual(['aggregate_failures', 'analyze_logs', 'generate_report', 'job_status', 'launch_factorial', 'launch_job', 'preflight_check', 'queue_status', 'ralph_step', 'rebuild_and_verify_digest', 'relaunch_failed', 'wait_for_change']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['aggregate_failures', 'analyze_logs', 'cancel_conditions', 'generate_report', 'job_status', 'launch_factorial', 'launch_job', 'preflight_check', 'queue_status', 'ralph_step', 'rebuild_and_verify_digest', 'relaunch_failed', 'wait_for_change']);
     expect(tools.find((t) => t.name === 'queue_status')?.annotations.readOnlyHint).toBe(true);
     expect(tools.every((t) => t.outputSchema)).toBe(true);
 

@@ -7,12 +7,17 @@ import { generateReport } from '../../report/generate-report.js';
 import { fmt } from '../../report/results-analysis.js';
 import { experimentStatus } from '../../factorial/experiment-status.js';
 import { defaultContext } from '../../factorial/factorial-context.js';
+import { SkyCli } from '../../sky/sky-cli.js';
 import { launchFactorial } from '../../factorial/launch-factorial.js';
 import { pollExperiment } from '../../factorial/poll-experiment.js';
 import { renderSummary } from '../../factorial/summary.js';
-import { watchExperiment } from '../../factorial/watch-experiment.js';
 import { nextCycleNote } from '../../rules/max-relaunch-cycles.js';
 import { ExperimentStore } from '../../store/experiment-store.js';
+import { cancelConditions } from '../../factorial/cancel-conditions.js';
+import { locateOutputsDir } from '../../factorial/experiment-index.js';
+import { clockFromEnv } from '../../supervisor/clock.js';
+import { supervise } from '../../supervisor/supervisor.js';
+import { detachSupervisor, stopSupervisor, supervisorStatusLines } from '../../supervisor/detach.js';
 import { cliJson, UsageError } from '../cli-error.js';
 import { shortDuration, textTable } from '../text-table.js';
 export const factorialHelp = `Usage:
@@ -28,17 +33,27 @@ export const factorialHelp = `Usage:
   skyloop factorial rebuild <experiment> [--json]
       F3: run the config's trusted test/build/push commands, then verify the pushed tag's digest in the
       registry. Exit 1 if the rebuild is not verified (failed step, unknown tag, stale push).
-  skyloop factorial relaunch <experiment> [--authorize-cycles N --budget USD --reason TEXT] [--json]
-      Relaunch only the failed (and kill-switch-cancelled) conditions of the current batch, once F1, F2, F3,
-      F4 and the budget allow it; refusals name the rule and the next step. --authorize-cycles N sets the new
-      total of relaunch cycles (3 = one more after two) with a new budget cap; it is recorded in the manifest
-      and the event log with the batch it allows, and a refused relaunch records nothing.
+  skyloop factorial relaunch <experiment> [--condition C ...] [--include-cancelled] [--exclude-category CAT ...]
+                              [--authorize-cycles N --budget USD --reason TEXT] [--json]
+      Relaunch only the failed, kill-switch-cancelled and stuck-cancelled conditions, once F1, F2, F3, F4 and
+      the budget allow it; refusals name the rule. Skips failures the pattern library marks unrecoverable
+      without a change (name them with --condition to insist). --include-cancelled adds conditions a person
+      cancelled. Stuck ones move to the next untried relaunch.fallback resources. --authorize-cycles raises
+      the F4 limit: N is the new total of relaunch cycles, with a new budget cap; recorded with the batch it allows.
+  skyloop factorial cancel <experiment> (--condition C ... | --all) [--reason TEXT] [--json]
+      Cancel through skyloop: recorded in the manifest and the event log, relaunchable on request.
   skyloop factorial report <experiment> [--json] [--no-issues] [--refresh-results]
       Write outputs/factorial_run_<experiment>.jsonl and outputs/factorial_report_<experiment>.md (.json,
       .html), and file what stays broken as issues (gh when logged in, else drafts under outputs/issues/).
       Tracking runs not read yet are read first; --refresh-results reads every one again.
-  skyloop factorial watch <experiment> [--interval S]
-      Poll until every job is terminal (kill switch included). Exit 0 if all succeeded, 1 otherwise.
+  skyloop factorial watch <experiment> [--interval S] [--detach]
+      The supervisor: poll until every condition is accounted for; kill switch, stuck jobs, budget,
+      autopilot and notifications as the config says; survives SkyPilot outages up to
+      monitor.outage_window_s. Exit 0 all succeeded, 1 not all succeeded, 75 SkyPilot unavailable longer
+      than the window, 130 stopped by a signal. --detach runs it in the background (log in the outputs dir).
+  skyloop factorial supervise start|status|stop <experiment>
+      The detached supervisor: start it (= watch --detach), show whether it is alive and its last poll, stop
+      it (SIGTERM: it finishes its pass, writes the manifest and exits).
 
 Files: outputs/factorial_manifest_<experiment>.json and outputs/factorial_events_<experiment>.jsonl
 (SKYLOOP_OUTPUTS_DIR moves them).
@@ -51,12 +66,31 @@ const one = (positionals, what) => {
 export async function factorialCommand(argv, out) {
     const [sub, ...rest] = argv;
     const ctx = defaultContext();
+    // The manifest is found from any working directory: the outputs dir is the experiment's, not the shell's.
+    const experiment = (positionals) => {
+        const id = one(positionals, 'experiment');
+        ctx.outputsDir = locateOutputsDir(id, ctx.outputsDir);
+        return id;
+    };
     switch (sub) {
         case 'launch': {
             const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { approve: { type: 'boolean' }, json: { type: 'boolean' } } });
-            const result = await launchFactorial(one(positionals, 'config file'), { approve: values.approve ?? false }, ctx);
+            const tty = process.stderr.isTTY === true;
+            let shown = -1;
+            // "12/24 submitted" on a terminal's stderr, rewritten in place (logs and pipes get the summary only).
+            const onProgress = (n, total) => {
+                if (n <= shown)
+                    return;
+                process.stderr.write(`\r${n}/${total} submitted${n === total ? '\n' : ''}`);
+                shown = n;
+            };
+            const result = await launchFactorial(one(positionals, 'config file'), { approve: values.approve ?? false, onProgress: tty && !values.json ? onProgress : undefined }, ctx);
             if (values.json) {
                 out.write(cliJson(result));
+            }
+            else if (result.all_terminal) {
+                out.write(`${result.experiment_id}: every job is terminal; nothing to launch\n` +
+                    `  status: skyloop factorial status ${result.experiment_id}\n  relaunch failures: skyloop factorial relaunch ${result.experiment_id}\n`);
             }
             else {
                 out.write(`${result.experiment_id}: ${result.conditions} conditions, estimated $${result.estimated_cost_usd.toFixed(2)}\n` +
@@ -68,7 +102,7 @@ export async function factorialCommand(argv, out) {
         }
         case 'status': {
             const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, all: { type: 'boolean' }, refresh: { type: 'boolean' } } });
-            const id = one(positionals, 'experiment');
+            const id = experiment(positionals);
             // Read-only like the MCP queue_status: a refresh updates statuses but never cancels (the kill switch is watch's).
             if (values.refresh)
                 await pollExperiment(id, ctx, { killSwitch: false });
@@ -86,34 +120,53 @@ export async function factorialCommand(argv, out) {
             return 0;
         }
         case 'watch': {
-            const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { interval: { type: 'string' } } });
-            const id = one(positionals, 'experiment');
+            const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { interval: { type: 'string' }, detach: { type: 'boolean' } } });
+            const id = experiment(positionals);
             const intervalS = values.interval === undefined ? undefined : Number(values.interval);
             if (intervalS !== undefined && !(intervalS > 0))
                 throw new UsageError('--interval takes a positive number of seconds');
-            const abort = new AbortController();
-            const stop = () => abort.abort();
-            process.once('SIGINT', stop);
-            process.once('SIGTERM', stop);
-            try {
-                const last = await watchExperiment(id, ctx, {
-                    intervalS,
-                    signal: abort.signal,
-                    onPoll: (r) => out.write(renderPoll(r)),
-                });
-                out.write(renderSummary(last.summary));
-                if (abort.signal.aborted)
-                    return 130;
-                return last.summary.all_succeeded ? 0 : 1;
+            if (values.detach)
+                return startDetached(id, intervalS, ctx.outputsDir, out);
+            return watchForeground(id, intervalS, ctx, out);
+        }
+        case 'supervise': {
+            const [action, ...more] = rest;
+            const { positionals } = parseArgs({ args: more, allowPositionals: true, options: {} });
+            const id = experiment(positionals);
+            if (action === 'start')
+                return startDetached(id, undefined, ctx.outputsDir, out);
+            if (action === 'status') {
+                out.write(supervisorStatusLines(ctx.outputsDir, id).join('\n') + '\n');
+                return 0;
             }
-            finally {
-                process.off('SIGINT', stop);
-                process.off('SIGTERM', stop);
+            if (action === 'stop') {
+                out.write((await stopSupervisor(ctx.outputsDir, id)) + '\n');
+                return 0;
             }
+            throw new UsageError('supervise takes start, status or stop');
+        }
+        case 'cancel': {
+            const { values, positionals } = parseArgs({
+                args: rest,
+                allowPositionals: true,
+                options: { condition: { type: 'string', multiple: true }, all: { type: 'boolean' }, reason: { type: 'string' }, json: { type: 'boolean' } },
+            });
+            const id = experiment(positionals);
+            const r = await cancelConditions(id, { conditions: values.condition, all: values.all ?? false, reason: values.reason ?? 'cancelled on the command line' }, ctx);
+            if (values.json)
+                out.write(JSON.stringify(r, null, 2) + '\n');
+            else {
+                out.write(`${id}: cancelled ${r.cancelled.length} job(s)${r.not_running.length ? `; not running: ${r.not_running.join(', ')}` : ''}\n`);
+                for (const c of r.cancelled)
+                    out.write(`  ✗ ${c.condition}  job ${c.job_id}\n`);
+                if (r.cancelled.length)
+                    out.write(`  relaunch them later with: skyloop factorial relaunch ${id} --include-cancelled\n`);
+            }
+            return 0;
         }
         case 'diagnose': {
             const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
-            const id = one(positionals, 'experiment');
+            const id = experiment(positionals);
             const aggregation = await diagnoseExperiment(id, ctx);
             const cycles = nextCycleNote(new ExperimentStore(ctx.outputsDir, id).read());
             out.write(values.json ? cliJson({ ...aggregation, relaunch_cycles: cycles }) : `${renderAggregation(aggregation, id)}\n${cycles.note}\n`);
@@ -121,7 +174,7 @@ export async function factorialCommand(argv, out) {
         }
         case 'rebuild': {
             const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
-            const rebuild = await rebuildAndVerify(one(positionals, 'experiment'), ctx);
+            const rebuild = await rebuildAndVerify(experiment(positionals), ctx);
             out.write(values.json ? cliJson(rebuild) : renderRebuild(rebuild));
             return rebuild.verified ? 0 : 1;
         }
@@ -129,9 +182,12 @@ export async function factorialCommand(argv, out) {
             const { values, positionals } = parseArgs({
                 args: rest,
                 allowPositionals: true,
-                options: { json: { type: 'boolean' }, 'authorize-cycles': { type: 'string' }, budget: { type: 'string' }, reason: { type: 'string' } },
+                options: {
+                    json: { type: 'boolean' }, 'authorize-cycles': { type: 'string' }, budget: { type: 'string' }, reason: { type: 'string' },
+                    condition: { type: 'string', multiple: true }, 'include-cancelled': { type: 'boolean' }, 'exclude-category': { type: 'string', multiple: true },
+                },
             });
-            const id = one(positionals, 'experiment');
+            const id = experiment(positionals);
             let authorize;
             if (values['authorize-cycles'] !== undefined) {
                 const maxCycles = Number(values['authorize-cycles']);
@@ -142,7 +198,8 @@ export async function factorialCommand(argv, out) {
                     throw new UsageError('--authorize-cycles needs --budget USD, the new budget cap');
                 authorize = { max_cycles: maxCycles, budget_usd: budget, reason: values.reason ?? 'authorized on the command line' };
             }
-            const result = await relaunchFailed(id, { authorize }, ctx);
+            const selection = { conditions: values.condition, include_cancelled: values['include-cancelled'], exclude_categories: values['exclude-category'] };
+            const result = await relaunchFailed(id, { authorize, selection }, ctx);
             if (values.json) {
                 out.write(cliJson(result));
             }
@@ -161,7 +218,7 @@ export async function factorialCommand(argv, out) {
                 allowPositionals: true,
                 options: { json: { type: 'boolean' }, 'no-issues': { type: 'boolean' }, 'refresh-results': { type: 'boolean' } },
             });
-            const report = await generateReport(one(positionals, 'experiment'), ctx, { fileIssues: !values['no-issues'], refreshResults: values['refresh-results'] });
+            const report = await generateReport(experiment(positionals), ctx, { fileIssues: !values['no-issues'], refreshResults: values['refresh-results'] });
             if (values.json) {
                 out.write(cliJson(report));
             }
@@ -180,7 +237,7 @@ export async function factorialCommand(argv, out) {
             return 0;
         }
         default:
-            throw new UsageError(sub === undefined ? 'factorial needs a subcommand: launch, status, watch, diagnose, rebuild, relaunch or report' : `unknown factorial subcommand '${sub}'`);
+            throw new UsageError(sub === undefined ? 'factorial needs a subcommand: launch, status, watch, supervise, cancel, diagnose, rebuild, relaunch or report' : `unknown factorial subcommand '${sub}'`);
     }
 }
 /** How old the statuses of a status without --refresh are. */
@@ -190,26 +247,38 @@ function dataAge(lastPoll, now) {
     const s = Math.max(0, Math.round((now.getTime() - Date.parse(lastPoll)) / 1000));
     return `  statuses as of the last poll, ${shortDuration(s)} ago (${lastPoll}); --refresh polls sky now\n`;
 }
-const MAX_CHANGE_LINES = 12;
-/** One poll of `watch`: a line per status change and per kill-switch decision, then the counts. Quiet when nothing moved. */
-function renderPoll(r) {
-    if (r.changes.length === 0 && r.kill_switch.length === 0)
-        return '';
-    const time = new Date().toISOString().slice(11, 19);
-    const lines = r.changes
-        .slice(0, MAX_CHANGE_LINES)
-        .map((c) => `${time}  job ${c.job_id}  ${c.condition}  ${c.from ?? 'submitted'} → ${c.to}`);
-    if (r.changes.length > MAX_CHANGE_LINES)
-        lines.push(`${time}  … and ${r.changes.length - MAX_CHANGE_LINES} more changes`);
-    for (const d of r.kill_switch) {
-        lines.push(`${time}  ${d.fired ? '⚡ kill switch fired' : 'kill switch held'}: ${d.reasons.join('; ')}`);
-        for (const c of d.cancel)
-            lines.push(`          cancelled job ${c.job_id} ${c.condition}`);
+async function watchForeground(id, intervalS, ctx, out) {
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    // `on`, not `once`: a listener that removed itself would let signal-exit (execa's child clean-up) re-raise
+    // the signal and kill the process before the manifest is written.
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    // The supervisor retries a timed-out read inside the poll as well; one-shot commands fail fast instead.
+    const sctx = defaultContext({ sky: new SkyCli({ retryTimeouts: true }), outputsDir: ctx.outputsDir });
+    try {
+        const r = await supervise(id, sctx, {
+            intervalS,
+            signal: abort.signal,
+            clock: clockFromEnv(),
+            write: (text) => out.write(text),
+            color: out.isTTY === true && process.env.NO_COLOR === undefined,
+            log: process.env.SKYLOOP_SUPERVISOR_LOG ?? null,
+        });
+        out.write(renderSummary(r.summary));
+        if (r.exit === 75)
+            out.write(`supervisor gave up: ${r.reason}\n`);
+        return r.exit;
     }
-    const s = r.summary;
-    const counts = Object.entries(s.counts).map(([status, n]) => `${n} ${status}`).join(', ');
-    lines.push(`${time}  ${s.terminal}/${s.total} terminal (${counts}); cost so far $${s.cost_so_far_usd.toFixed(2)}`);
-    return lines.join('\n') + '\n';
+    finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+    }
+}
+async function startDetached(id, intervalS, outputsDir, out) {
+    const { pid, log } = await detachSupervisor(id, outputsDir, intervalS);
+    out.write(`${id}: supervisor started in the background (pid ${pid})\n  log: ${log}\n  status: skyloop factorial supervise status ${id}\n  stop: skyloop factorial supervise stop ${id}\n`);
+    return 0;
 }
 function renderRebuild(r) {
     const lines = [`rebuild #${r.id} after batch ${r.after_batch}: ${r.verified ? `verified ${r.image} = ${r.digest}` : `NOT verified: ${r.refused_reason}`}`];

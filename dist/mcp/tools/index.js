@@ -1,5 +1,6 @@
 import { registerAggregateFailures } from './aggregate-failures.js';
 import { registerAnalyzeLogs } from './analyze-logs.js';
+import { registerCancelConditions } from './cancel-conditions.js';
 import { registerGenerateReport } from './generate-report.js';
 import { registerJobStatus } from './job-status.js';
 import { registerLaunchFactorial } from './launch-factorial.js';
@@ -18,6 +19,7 @@ export function registerTools(server, ctx) {
     registerAggregateFailures(server, ctx);
     registerRebuildAndVerifyDigest(server, ctx);
     registerRelaunchFailed(server, ctx);
+    registerCancelConditions(server, ctx);
     registerGenerateReport(server, ctx);
     registerPreflightCheck(server, ctx);
     registerLaunchJob(server, ctx);

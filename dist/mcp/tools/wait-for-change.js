@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { briefSummary, ExperimentSummarySchema } from '../../factorial/summary.js';
-import { waitForChange } from '../../factorial/watch-experiment.js';
+import { waitForChange } from '../../supervisor/wait-for-change.js';
 import { ExperimentStore } from '../../store/experiment-store.js';
 import { toolResult } from '../tool-result.js';
 const WaitResultSchema = z.object({
@@ -9,6 +9,9 @@ const WaitResultSchema = z.object({
     changes: z.array(z.object({ condition: z.string(), job_id: z.number().int(), from: z.string().nullable(), to: z.string() })),
     kill_switch: z.array(z.object({ fired: z.boolean(), fingerprint: z.string(), cancelled: z.array(z.string()), reasons: z.array(z.string()) })),
     summary: ExperimentSummarySchema,
+    attached: z.boolean().describe('A detached supervisor runs this experiment: the wait followed its events and called SkyPilot not at all'),
+    sky_unavailable: z.string().nullable().describe('SkyPilot did not answer on the last poll (the command and its error); retried next poll'),
+    notes: z.array(z.string()).describe('What the supervisor did meanwhile (stuck jobs cancelled, autopilot, budget), or the event types it recorded'),
 });
 const MAX_CHANGES = 50;
 export function registerWaitForChange(server, ctx) {
@@ -28,7 +31,7 @@ export function registerWaitForChange(server, ctx) {
     }, async ({ experiment, timeout_s, interval_s }, extra) => {
         const intervalS = interval_s ?? new ExperimentStore(ctx.outputsDir, experiment).read().monitor.poll_interval_s;
         const progressToken = extra._meta?.progressToken;
-        const { changed, polls, result } = await waitForChange(experiment, ctx, {
+        const { changed, polls, result, attached, sky_unavailable, notes } = await waitForChange(experiment, ctx, {
             timeoutS: timeout_s,
             intervalS: Math.min(intervalS, timeout_s),
             signal: extra.signal,
@@ -53,6 +56,9 @@ export function registerWaitForChange(server, ctx) {
             changes: result.changes.slice(0, MAX_CHANGES),
             kill_switch: result.kill_switch.map((d) => ({ fired: d.fired, fingerprint: d.fingerprint, cancelled: d.cancel.map((c) => c.condition), reasons: d.reasons })),
             summary: result.summary,
+            attached,
+            sky_unavailable,
+            notes,
         }, `${changed ? `${result.changes.length} change(s)` : 'no change'} after ${polls} poll(s)` +
             fired.map((d) => `; kill switch fired: ${d.cancel.length} cancelled`).join('') +
             `\n${briefSummary(result.summary)}` +

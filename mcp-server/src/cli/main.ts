@@ -4,6 +4,7 @@ import { SkyError } from '../sky/sky-errors.js';
 import { packageVersion } from '../util/package-root.js';
 import { CLI_JSON_SCHEMA_VERSION, UsageError } from './cli-error.js';
 import { analyzeLogsCommand, analyzeLogsHelp } from './commands/analyze-logs.js';
+import { experimentsCommand, experimentsHelp } from './commands/experiments.js';
 import { factorialCommand, factorialHelp } from './commands/factorial.js';
 import { preflightCommand, preflightHelp } from './commands/preflight.js';
 import { ralphCommand, ralphHelp } from './commands/ralph.js';
@@ -11,7 +12,7 @@ import { queueCommand, queueHelp } from './commands/queue.js';
 
 // Errors whose message is the whole story; anything else is a bug and gets its stack trace.
 const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR']);
-const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal', 'CliError']);
+const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal', 'CliError', 'SupervisorRunning', 'CancelRefused']);
 
 
 type Command = { summary: string; help: string; run: (argv: string[], out: NodeJS.WritableStream) => Promise<number> };
@@ -19,6 +20,7 @@ type Command = { summary: string; help: string; run: (argv: string[], out: NodeJ
 const COMMANDS: Record<string, Command> = {
   queue: { summary: 'list every managed job (normalised records; --json for scripts)', help: queueHelp, run: queueCommand },
   factorial: { summary: 'launch, watch, inspect and diagnose a factorial grid of jobs', help: factorialHelp, run: factorialCommand },
+  experiments: { summary: 'every experiment launched here: where it lives, its progress, its supervisor', help: experimentsHelp, run: experimentsCommand },
   preflight: { summary: 'check credentials, GPUs, tracking server, image, data, env and disk before a launch', help: preflightHelp, run: preflightCommand },
   ralph: { summary: 'run one job to success: launch, diagnose, safe automatic fixes, retries, budget', help: ralphHelp, run: ralphCommand },
   'analyze-logs': { summary: 'the root cause of a failed job, from its log or a file', help: analyzeLogsHelp, run: analyzeLogsCommand },

@@ -5,8 +5,11 @@ import { SkyError } from '../sky/sky-errors.js';
 import { LogAnalyzer, type LogAnalysis } from './analyze-log.js';
 import type { PatternLibrary } from './pattern-library.js';
 
-/** Statuses whose story is in the controller log: the user program never ran, or the controller itself failed. */
-const CONTROLLER_STATUSES = new Set(['FAILED_CONTROLLER', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE']);
+/**
+ * Statuses whose story is in the controller log: the user program never ran (still waiting for resources,
+ * or gave up), or the controller itself failed.
+ */
+const CONTROLLER_STATUSES = new Set(['FAILED_CONTROLLER', 'FAILED_PRECHECKS', 'FAILED_NO_RESOURCE', 'PENDING', 'STARTING']);
 
 export interface JobAnalysis extends LogAnalysis {
   job_id: number;

@@ -1,4 +1,6 @@
 // Diagnose failed jobs that have no diagnosis yet and record the result in the manifest.
+import { SkyError } from '../sky/sky-errors.js';
+import type { EventPayload } from './events.js';
 import type { ExperimentStore } from '../store/experiment-store.js';
 import type { FactorialContext } from './factorial-context.js';
 import { currentAttempt, findEntry, syncEntry, type Failure, type Manifest } from './manifest.js';
@@ -18,19 +20,23 @@ export async function diagnoseFailures(
   failed: FailedJob[],
   ctx: FactorialContext,
 ): Promise<Manifest> {
-  const results: { condition: string; job_id: number; failure: Failure }[] = [];
+  const results: { condition: string; job_id: number; failure: Failure | null; error: string | null }[] = [];
   const queue = [...failed];
   const worker = async () => {
     for (let job = queue.shift(); job; job = queue.shift()) {
-      let failure: Failure;
       try {
-        failure = await ctx.diagnose(job);
+        results.push({ condition: job.condition, job_id: job.job_id, failure: await ctx.diagnose(job), error: null });
       } catch (e) {
-        // No log to read (e.g. never written): record that, so the job is not retried every poll.
+        if (e instanceof SkyError && e.kind !== 'job_not_found') {
+          // SkyPilot did not answer (hung, down, garbled): not yet diagnosed, tried again on the next poll.
+          results.push({ condition: job.condition, job_id: job.job_id, failure: null, error: e.message });
+          continue;
+        }
+        // No log to read (the job is gone, or the log was never written): record that, once.
         const line = `could not read the log: ${(e as Error).message}`;
-        failure = { category: 'UNKNOWN', fingerprint: `UNKNOWN:${job.failure_reason ?? ''}`, line, confidence: 'low', fixability: 'unrecoverable', exception_type: null };
+        const failure: Failure = { category: 'UNKNOWN', fingerprint: `UNKNOWN:${job.failure_reason ?? ''}`, line, confidence: 'low', fixability: 'unrecoverable', exception_type: null };
+        results.push({ condition: job.condition, job_id: job.job_id, failure, error: null });
       }
-      results.push({ condition: job.condition, job_id: job.job_id, failure });
     }
   };
   await Promise.all(Array.from({ length: Math.min(LOG_FETCH_CONCURRENCY, failed.length) }, worker));
@@ -40,12 +46,15 @@ export async function diagnoseFailures(
       const a = currentAttempt(entry);
       if (a?.job_id === r.job_id) {
         a.failure = r.failure;
+        a.diagnosis_error = r.error;
         syncEntry(entry);
       }
     }
-    return {
-      events: results.map((r) => ({ type: 'diagnosis', condition: r.condition, job_id: r.job_id, category: r.failure.category, fingerprint: r.failure.fingerprint })),
-      result: m,
-    };
+    const events: EventPayload[] = results.map((r) =>
+      r.failure
+        ? { type: 'diagnosis', condition: r.condition, job_id: r.job_id, category: r.failure.category, fingerprint: r.failure.fingerprint }
+        : { type: 'diagnosis_deferred', condition: r.condition, job_id: r.job_id, error: r.error ?? '' },
+    );
+    return { events, result: m };
   });
 }

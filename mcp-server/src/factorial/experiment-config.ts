@@ -47,6 +47,16 @@ export const ExperimentConfigSchema = z
           .nonnegative()
           .default(20)
           .describe('Above this estimate a launch needs explicit approval.'),
+        warn_at: z
+          .number()
+          .positive()
+          .max(1)
+          .default(0.8)
+          .describe('While jobs run: warn (and notify, once) when spent + projected cost reaches this fraction of the budget.'),
+        on_exceed: z
+          .enum(['warn', 'cancel'])
+          .default('warn')
+          .describe('When spent + projected cost passes the budget: warn only, or cancel every job still running or waiting.'),
       })
       .describe('Cost estimate inputs and limits.'),
     monitor: z
@@ -54,7 +64,15 @@ export const ExperimentConfigSchema = z
         poll_interval_s: positive().default(60),
         stuck_after_s: positive()
           .default(1800)
-          .describe('Warn when a job stays PENDING/STARTING longer than this.'),
+          .describe("Warn when a job stays PENDING/STARTING longer than this (on SkyPilot's own submitted time)."),
+        on_stuck: z
+          .enum(['warn', 'cancel'])
+          .default('warn')
+          .describe('What the supervisor does with a stuck job: warn once, or cancel it and mark it relaunchable.'),
+        heartbeat_s: positive().default(300).describe('A progress line (and nothing else) this often while nothing changes.'),
+        outage_window_s: positive()
+          .default(1800)
+          .describe('The supervisor gives up (exit 75) only when SkyPilot has not answered for this long.'),
       })
       .prefault({}),
     kill_switch: z
@@ -65,7 +83,44 @@ export const ExperimentConfigSchema = z
       })
       .prefault({}),
     launch: z.strictObject({ concurrency: z.number().int().min(1).max(64).default(4) }).prefault({}),
-    relaunch: z.strictObject({ max_cycles: z.number().int().min(0).max(2).default(2) }).prefault({}),
+    relaunch: z
+      .strictObject({
+        max_cycles: z.number().int().min(0).max(2).default(2),
+        fallback: z
+          .array(
+            z.strictObject({
+              infra: z.string().regex(/^[a-z0-9*][-a-z0-9/*_.]*$/i, 'infra like aws/us-east-1 or gcp').optional(),
+              gpus: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*(:\d+)?$/, 'gpus like H100:1').optional(),
+              use_spot: z.boolean().optional(),
+            }),
+          )
+          .default([])
+          .describe('Resources to relaunch a stuck (no capacity) condition on, in order: each relaunch takes the next untried entry.'),
+      })
+      .prefault({}),
+    autopilot: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        max_cycles: z.number().int().min(1).max(2).default(1).describe('Relaunch cycles the supervisor may start on its own.'),
+      })
+      .prefault({})
+      .describe('Off by default. When on, a terminal batch whose failures are transient (or stuck and cancelled) is relaunched unchanged by the supervisor, through the same rules as relaunch_failed.'),
+    notify: z
+      .array(
+        z.union([
+          z.strictObject({
+            webhook: z.url({ protocol: /^https?$/ }).describe('POSTed to with each event'),
+            format: z.enum(['slack', 'json']).default('json').describe('slack: {"text": …}; json: the event, experiment, counts, cost, report path'),
+            events: z.array(z.string()).optional().describe('Only these event types (default: all notifiable ones)'),
+          }),
+          z.strictObject({
+            command: z.array(z.string().min(1)).min(1).describe('argv of a trusted command; the event JSON arrives on stdin'),
+            events: z.array(z.string()).optional(),
+          }),
+        ]),
+      )
+      .default([])
+      .describe('Who to tell: HTTP webhooks and/or trusted commands. Delivered once per event, bounded, secrets redacted.'),
     commands: z
       .strictObject({
         test: z.string().optional(),

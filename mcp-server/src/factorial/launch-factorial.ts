@@ -10,10 +10,12 @@ import { resolveResultsSettings } from '../tracking/results-settings.js';
 import { gitState } from '../vcs/git-state.js';
 import { jobName, type Condition } from './conditions.js';
 import { estimateLaunchCost } from './cost.js';
+import { locateOutputsDir, recordInIndex } from './experiment-index.js';
 import { loadExperimentFiles, type ExperimentFiles } from './experiment-files.js';
 import type { FactorialContext } from './factorial-context.js';
 import { launchIntents, retryFailedLaunches } from './launch-intents.js';
 import { beginBatch, createManifest, currentAttempt, imageDigest } from './manifest.js';
+import { summarize } from './summary.js';
 
 export class LaunchRefused extends Error {
   override readonly name = 'LaunchRefused';
@@ -29,12 +31,13 @@ export const LaunchFactorialResultSchema = z.object({
   reconciled: z.number().int().describe('Found in the queue by job name after an interrupted run, not launched again'),
   already_launched: z.number().int(),
   failed: z.array(z.object({ condition: z.string(), error: z.string() })),
+  all_terminal: z.boolean().describe('Nothing was left to launch and every job of the experiment is terminal'),
 });
 export type LaunchFactorialResult = z.infer<typeof LaunchFactorialResultSchema>;
 
 export async function launchFactorial(
   configPath: string,
-  { approve = false }: { approve?: boolean },
+  { approve = false, onProgress }: { approve?: boolean; onProgress?: (submitted: number, total: number) => void },
   ctx: FactorialContext,
 ): Promise<LaunchFactorialResult> {
   const files = loadExperimentFiles(configPath);
@@ -77,7 +80,8 @@ export async function launchFactorial(
     );
   }
 
-  const store = new ExperimentStore(ctx.outputsDir, cfg.experiment);
+  // A re-launch from another directory finds the experiment where its first launch put it.
+  const store = new ExperimentStore(locateOutputsDir(cfg.experiment, ctx.outputsDir), cfg.experiment);
   const manifest = await store.create(
     createManifest({
       experimentId: cfg.experiment,
@@ -97,6 +101,10 @@ export async function launchFactorial(
     }),
     [],
   );
+  // Only a default (working-directory relative) outputs dir needs remembering; SKYLOOP_OUTPUTS_DIR is explicit.
+  if (!process.env.SKYLOOP_OUTPUTS_DIR) {
+    await recordInIndex(cfg.experiment, { outputs_dir: store.outputsDir, config_file: files.configPath, launched_at: manifest.created_at });
+  }
   const known = new Set(manifest.jobs.map((j) => j.condition));
   if (known.size !== conditions.length || conditions.some((c) => !known.has(c.id))) {
     throw new LaunchRefused(
@@ -106,7 +114,7 @@ export async function launchFactorial(
   }
 
   // One launcher per experiment at a time; a crashed launcher's lock is taken over at once.
-  return withLaunchLock(store, cfg.experiment, () => launchPending(files, image, estimate, store, ctx));
+  return withLaunchLock(store, cfg.experiment, () => launchPending(files, image, estimate, store, ctx, onProgress));
 }
 
 /** Only one process launches (or relaunches) an experiment at a time. */
@@ -125,6 +133,7 @@ async function launchPending(
   estimate: number,
   store: ExperimentStore,
   ctx: FactorialContext,
+  onProgress?: (submitted: number, total: number) => void,
 ): Promise<LaunchFactorialResult> {
   const { cfg, conditions } = files;
   const git = await gitState(dirname(files.configPath));
@@ -150,7 +159,7 @@ async function launchPending(
   });
 
   const alreadyLaunched = store.read().jobs.filter((j) => currentAttempt(j)?.launch_state === 'launched').length;
-  const { launched, reconciled, failed } = await launchIntents(store, cfg, ctx);
+  const { launched, reconciled, failed } = await launchIntents(store, cfg, ctx, onProgress);
   return {
     experiment_id: cfg.experiment,
     manifest_path: store.manifestPath,
@@ -161,6 +170,7 @@ async function launchPending(
     reconciled,
     already_launched: alreadyLaunched,
     failed,
+    all_terminal: launched === 0 && reconciled === 0 && summarize(store.read(), ctx.now()).all_terminal,
   };
 }
 

@@ -17,7 +17,12 @@ export interface LaunchOutcome {
 }
 
 /** Launch every condition whose newest attempt is an intent. */
-export async function launchIntents(store: ExperimentStore, cfg: ExperimentConfig, ctx: FactorialContext): Promise<LaunchOutcome> {
+export async function launchIntents(
+  store: ExperimentStore,
+  cfg: ExperimentConfig,
+  ctx: FactorialContext,
+  onProgress?: (submitted: number, total: number) => void,
+): Promise<LaunchOutcome> {
   const reconciled = await reconcileIntents(store, ctx);
   const manifest = store.read();
   const pending = manifest.jobs
@@ -34,6 +39,9 @@ export async function launchIntents(store: ExperimentStore, cfg: ExperimentConfi
       name: attempt.job_name,
       env: { ...conditionEnv(cfg, entry.levels), ...jobIdentityEnv(manifest.experiment_id, entry.condition, attempt.batch, entry.attempts.indexOf(attempt) + 1) },
       imageId: attempt.image ?? manifest.docker_image,
+      ...(attempt.resources?.infra === undefined ? {} : { infra: attempt.resources.infra }),
+      ...(attempt.resources?.gpus === undefined ? {} : { gpus: attempt.resources.gpus }),
+      ...(attempt.resources?.use_spot === undefined ? {} : { useSpot: attempt.resources.use_spot }),
       marker: launchMarker(store, attempt.job_name),
       onSpawn: (pid) => store.appendEventsNow([{ type: 'launch_started', ...ref, pid: pid ?? null }]),
     };
@@ -46,6 +54,7 @@ export async function launchIntents(store: ExperimentStore, cfg: ExperimentConfi
       failed.push({ condition: entry.condition, error });
       await recorder.record(entry.condition, { error }, { type: 'launch_failed', ...ref, error });
     }
+    onProgress?.(launched + failed.length, pending.length);
   });
   await recorder.flush();
   return { launched, reconciled, failed };

@@ -37,6 +37,12 @@ export const TrackingSchema = z.object({
   error: z.string().nullable().describe('Why the run or its metrics could not be read'),
 });
 
+export const ResourcesSchema = z.object({
+  infra: z.string().optional(),
+  gpus: z.string().optional(),
+  use_spot: z.boolean().optional(),
+});
+
 export const AttemptSchema = z.object({
   batch: z.number().int().min(0).describe('0 = original launch, 1 and 2 = relaunch cycles'),
   job_name: z.string(),
@@ -60,6 +66,18 @@ export const AttemptSchema = z.object({
   tracking: TrackingSchema.nullable()
     .default(null)
     .describe("The attempt's tracking run and metric values, read once the job is terminal (null: not read yet)"),
+  cancel: z
+    .object({
+      by: z.enum(['kill_switch', 'supervisor', 'user']),
+      reason: z.string(),
+      at: Iso,
+      category: z.string().nullable().describe('What the controller log showed, for a stuck job'),
+    })
+    .nullable()
+    .default(null)
+    .describe('Who cancelled the job through skyloop and why; null with status CANCELLED = cancelled by hand'),
+  resources: ResourcesSchema.nullable().default(null).describe('The fallback resources entry it was launched on, if any'),
+  diagnosis_error: z.string().nullable().default(null).describe('Why the last diagnosis attempt could not read the log (retried next poll)'),
 });
 
 export const JobEntrySchema = z.object({
@@ -146,6 +164,24 @@ export const FiledIssueSchema = z.object({
   at: Iso,
 });
 
+export const AutopilotDecisionSchema = z.object({
+  at: Iso,
+  batch: z.number().int().describe('The batch whose outcome was decided on'),
+  action: z.enum(['relaunch', 'wait', 'refused']),
+  conditions: z.array(z.string()),
+  reason: z.string(),
+});
+
+export const SupervisorStateSchema = z.object({
+  sky_unavailable_since: Iso.nullable().default(null).describe('Start of the current SkyPilot outage, null while it answers'),
+  last_sky_error: z.string().nullable().default(null),
+  budget_warned_at: Iso.nullable().default(null),
+  budget_exceeded_at: Iso.nullable().default(null),
+  terminal_batches: z.array(z.number().int()).default([]).describe('Batches whose end was announced'),
+  finished_at: Iso.nullable().default(null).describe('When every condition was accounted for'),
+  autopilot: z.array(AutopilotDecisionSchema).default([]),
+});
+
 export const ManifestSchema = z.object({
   $schema: z.string(),
   schema_version: z.literal(MANIFEST_SCHEMA_VERSION),
@@ -174,6 +210,7 @@ export const ManifestSchema = z.object({
   results: ResultsSettingsSchema.nullable()
     .default(null)
     .describe("The config's results settings (tracking server, metrics, primary metric), resolved at launch"),
+  supervisor: SupervisorStateSchema.prefault({}).describe('What the supervisor decided, so it decides each thing once, across restarts'),
   jobs: z.array(JobEntrySchema),
 });
 
@@ -189,6 +226,9 @@ export type FiledIssue = z.infer<typeof FiledIssueSchema>;
 export type MonitorSettings = z.infer<typeof MonitorSettingsSchema>;
 export type KillSwitchFiring = z.infer<typeof KillSwitchFiringSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
+export type Resources = z.infer<typeof ResourcesSchema>;
+export type AttemptCancel = NonNullable<Attempt['cancel']>;
+export type AutopilotDecision = z.infer<typeof AutopilotDecisionSchema>;
 
 export const NOT_LAUNCHED = 'NOT_LAUNCHED';
 export const LAUNCH_FAILED = 'LAUNCH_FAILED';
@@ -238,6 +278,7 @@ export function createManifest(m: NewManifest): Manifest {
     cycle_authorizations: [],
     issues: [],
     results: m.results ?? null,
+    supervisor: SupervisorStateSchema.parse({}),
     jobs: m.conditions.map((c) => ({
       condition: c.id,
       levels: c.levels,
@@ -291,6 +332,7 @@ export function beginBatch(
   manifest: Manifest,
   batch: Omit<Batch, 'conditions'>,
   conditions: { condition: string; job_name: string }[],
+  resources?: Map<string, Resources>,
 ): void {
   manifest.batches.push({ ...batch, conditions: conditions.map((c) => c.condition) });
   for (const { condition, job_name } of conditions) {
@@ -314,6 +356,9 @@ export function beginBatch(
       cancelled_by_kill_switch: false,
       stuck_warned_at: null,
       tracking: null,
+      cancel: null,
+      resources: resources?.get(condition) ?? null,
+      diagnosis_error: null,
     });
     syncEntry(entry);
   }

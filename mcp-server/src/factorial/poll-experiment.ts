@@ -23,16 +23,25 @@ export interface PollResult {
   summary: ExperimentSummary;
 }
 
-/** `killSwitch: false` makes the poll read-only towards SkyPilot (nothing is cancelled). */
-export async function pollExperiment(experimentId: string, ctx: FactorialContext, { killSwitch = true } = {}): Promise<PollResult> {
+/**
+ * `killSwitch: false` makes the poll read-only towards SkyPilot (nothing is cancelled). `answered` runs in
+ * the same manifest update as the status changes, first, once SkyPilot answered (the supervisor records the
+ * end of an outage there, so it precedes what was learnt from the answer).
+ */
+export async function pollExperiment(
+  experimentId: string,
+  ctx: FactorialContext,
+  { killSwitch = true, answered }: { killSwitch?: boolean; answered?: (m: Manifest) => EventPayload[] } = {},
+): Promise<PollResult> {
   const store = new ExperimentStore(ctx.outputsDir, experimentId);
   if (!store.exists()) store.read(); // fails, naming the experiment, before sky is called
   const { records } = await ctx.sky.queue();
   const now = ctx.now();
 
   const { changes, newlyFailed, manifest } = await store.update((m) => {
+    const events: EventPayload[] = answered?.(m) ?? [];
     const changes = applyQueue(m, records);
-    const events: EventPayload[] = changes.map((c) => ({ type: 'status_change', ...c }));
+    events.push(...changes.map((c): EventPayload => ({ type: 'status_change', ...c })));
     events.push(...stuckWarnings(m, now));
     m.last_poll_at = now.toISOString();
     const newlyFailed = m.jobs.flatMap((j) => {

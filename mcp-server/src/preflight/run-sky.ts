@@ -1,10 +1,11 @@
 // The default way the GPU check runs `sky gpus list`: the SkyPilot adapter has no method for it (yet),
 // so this runs `$SKYLOOP_SKY_BIN` (else `sky`) directly, arguments as an array, with a time limit.
 import { execa } from 'execa';
+import { skyTimeouts } from '../sky/sky-timeouts.js';
 
 export type RunSky = (args: string[]) => Promise<string>;
 
-export function defaultRunSky(env: NodeJS.ProcessEnv, signal?: AbortSignal, timeoutMs = 60_000): RunSky {
+export function defaultRunSky(env: NodeJS.ProcessEnv, signal?: AbortSignal, timeoutMs = skyTimeouts(env).gpus): RunSky {
   const bin = env.SKYLOOP_SKY_BIN ?? 'sky';
   return async (args) => {
     const result = await execa(bin, args, {

@@ -152,6 +152,13 @@ async function launchAttempt(run: string, state: RalphState, task: TaskInfo, set
   return result('launched', `attempt ${attempt}: launched job ${jobId} (${jobName})${describeOverrides(overrides)}`, { attempt, job_id: jobId });
 }
 
+/** `GCP (us-central1)` or `gcp/us-central1` → `gcp/us-central1`. */
+function normalInfra(infra: string | null): string | null {
+  if (infra === null || infra === '-') return null;
+  const m = /^(\w+)\s*\(([^),\s]+)/.exec(infra);
+  return (m ? `${m[1]}/${m[2]}` : infra).toLowerCase();
+}
+
 function describeOverrides(o: Overrides): string {
   const parts = [o.infra && `infra ${o.infra}`, o.gpus && `gpus ${o.gpus}`, o.use_spot === false && 'on-demand', o.disk_size && `disk ${o.disk_size} GB`, ...Object.entries(o.env).map(([k, v]) => `${k}=${v}`)].filter(Boolean);
   return parts.length ? ` with ${parts.join(', ')}` : '';
@@ -161,7 +168,8 @@ async function watchAttempt(a: Started, state: RalphState, task: TaskInfo, setti
   const record = (await ctx.sky.queue()).records.find((r) => r.job_id === a.job_id && r.task_id === 0);
   if (!record) return stop('launch_failed', `job ${a.job_id} of attempt ${a.attempt} is no longer in the queue`);
   const now = ctx.now();
-  const waitedS = (now.getTime() - Date.parse(a.start_time)) / 1000;
+  // Waiting is measured on SkyPilot's own submitted time, the same clock as the factorial supervisor's.
+  const waitedS = now.getTime() / 1000 - (record.submitted_at ?? Date.parse(a.start_time) / 1000);
   const spot = a.overrides.use_spot ?? task.use_spot;
   let synthetic: { category: string; evidence: string } | null = null;
   if (!isTerminal(record.status)) {
@@ -213,7 +221,9 @@ async function watchAttempt(a: Started, state: RalphState, task: TaskInfo, setti
     return stop('retries_exhausted', `${category.id} failed ${failures} times; ${settings.max_retries_per_category} retries is the limit. Evidence: ${diagnosis.evidence ?? '-'}`);
   }
   if (category.auto_fix) {
-    const fix = applyAutoFix(category.auto_fix, a.overrides, task, settings);
+    // Rotation goes to the next untried infra: never where this attempt ran, nor where an earlier one did.
+    const tried = [...state.attempts.flatMap((x) => [x.started.overrides.infra, x.started.cloud && x.started.region ? `${x.started.cloud}/${x.started.region}` : null]), a.cloud && a.region ? `${a.cloud}/${a.region}` : null, normalInfra(record.infra)];
+    const fix = applyAutoFix(category.auto_fix, a.overrides, task, settings, tried.filter((t): t is string => typeof t === 'string'));
     if ('impossible' in fix) {
       ended(null, null);
       return stop('needs_change', `${category.id}: ${fix.impossible}`);

@@ -32,7 +32,11 @@ export function checkCommittedTree(now: Pick<SourceState, 'git_dirty'>, what: 'r
   };
 }
 
-export function checkRebuildBeforeRelaunch(m: Manifest, now: SourceState): RuleVerdict & { image?: string } {
+/**
+ * `retrying`: the conditions relaunched on unchanged resources (default: every failure of the batch); a
+ * condition moved to fallback resources is a changed relaunch, and a selection leaves the others out.
+ */
+export function checkRebuildBeforeRelaunch(m: Manifest, now: SourceState, retrying?: Set<string>): RuleVerdict & { image?: string } {
   const batch = m.batches.at(-1);
   if (!batch) return { allowed: false, refusal: 'F3_NOT_LAUNCHED', rule: F3, reason: 'nothing was launched yet', details: [] };
   const dirty = checkCommittedTree(now, 'relaunch');
@@ -44,7 +48,9 @@ export function checkRebuildBeforeRelaunch(m: Manifest, now: SourceState): RuleV
 
   const aggregation = m.aggregations.find((a) => a.batch === batch.batch);
   if (changes.length === 0) {
-    const needsFix = (aggregation?.root_causes ?? []).filter((r) => !RETRYABLE.has(r.fixability));
+    const needsFix = (aggregation?.root_causes ?? []).filter(
+      (r) => !RETRYABLE.has(r.fixability) && (retrying === undefined || r.conditions.some((c) => retrying.has(c))),
+    );
     if (needsFix.length > 0) {
       return {
         allowed: false,

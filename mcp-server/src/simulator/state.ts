@@ -18,6 +18,8 @@ export interface SimState {
   speed?: number;
   nextId: number;
   jobs: JobRecord[];
+  /** Calls hit so far by each scheduled fault with `times` (index in the scenario's `faults:`). */
+  faultHits?: Record<number, number>;
 }
 
 export function simHome(): string {

@@ -10,21 +10,25 @@ import { parseQueueJson } from './queue-json-parser.js';
 import { parseQueueTable, QueueParseError } from './queue-table-parser.js';
 import { cleanLine } from './sky-output-text.js';
 import { SkyError, tailLines, usefulErrorLine } from './sky-errors.js';
+import { backoffMs, skyTimeouts, type SkyCallKind, type SkyTimeouts } from './sky-timeouts.js';
 
 export interface SkyCliOptions {
   /** The `sky` executable; default `$SKYLOOP_SKY_BIN`, else `sky` on PATH. */
   bin?: string;
   /** Extra environment for every call (merged over the process environment). */
   env?: Record<string, string>;
-  /** Time limit of read-only calls (queue, cancel, check, version); default `$SKYLOOP_SKY_TIMEOUT_MS` or 60 s. */
+  /** Time limit of the short calls (queue, cancel, check, gpus, version); see `timeouts` for one kind. */
   timeoutMs?: number;
-  /** Time limit of a detached launch; default 10 min (the first launch may provision the controller). */
-  launchTimeoutMs?: number;
-  /** Time limit of reading a log; default 30 min (logs can be gigabytes). */
-  logsTimeoutMs?: number;
-  /** Retries of read-only calls after a non-zero exit (not after a time-out or a usage error); default 2. */
+  /**
+   * Time limit per kind of call; default `SKYLOOP_SKY_TIMEOUT_<KIND>_MS`, else `SKYLOOP_SKY_TIMEOUT_MS`,
+   * else sky-timeouts.ts (queue 60 s, logs 10 min, launch 10 min, cancel 60 s, check 120 s, gpus 120 s).
+   */
+  timeouts?: Partial<SkyTimeouts>;
+  /** Retries of read-only calls after a failure or unreadable output (never a usage error); default 2. */
   retries?: number;
-  /** Delay before the first retry, doubled each time; default 500 ms. */
+  /** Retry a read-only call that timed out, too (the supervisor: a hung API server may come back); default false. */
+  retryTimeouts?: boolean;
+  /** Delay before the first retry, doubled each time, with jitter; default `$SKYLOOP_SKY_RETRY_DELAY_MS` or 500 ms. */
   retryDelayMs?: number;
   /** Receives each warning once (e.g. a status this version of skyloop does not know). */
   onWarning?: (message: string) => void;
@@ -99,10 +103,9 @@ const envNumber = (name: string): number | undefined => {
 export class SkyCli {
   readonly bin: string;
   private readonly env: Record<string, string>;
-  private readonly timeoutMs: number;
-  private readonly launchTimeoutMs: number;
-  private readonly logsTimeoutMs: number;
+  readonly timeouts: SkyTimeouts;
   private readonly retries: number;
+  private readonly retryTimeouts: boolean;
   private readonly retryDelayMs: number;
   private readonly onWarning: (message: string) => void;
   private readonly warned = new Set<string>();
@@ -112,17 +115,18 @@ export class SkyCli {
   constructor(options: SkyCliOptions = {}) {
     this.bin = options.bin ?? process.env.SKYLOOP_SKY_BIN ?? 'sky';
     this.env = options.env ?? {};
-    this.timeoutMs = options.timeoutMs ?? envNumber('SKYLOOP_SKY_TIMEOUT_MS') ?? 60_000;
-    this.launchTimeoutMs = options.launchTimeoutMs ?? 10 * 60_000;
-    this.logsTimeoutMs = options.logsTimeoutMs ?? 30 * 60_000;
+    const short = options.timeoutMs;
+    const shortKinds = short === undefined ? {} : { queue: short, cancel: short, check: short, gpus: short, version: short };
+    this.timeouts = skyTimeouts(process.env, { ...shortKinds, ...options.timeouts });
     this.retries = options.retries ?? 2;
-    this.retryDelayMs = options.retryDelayMs ?? 500;
+    this.retryTimeouts = options.retryTimeouts ?? false;
+    this.retryDelayMs = options.retryDelayMs ?? envNumber('SKYLOOP_SKY_RETRY_DELAY_MS') ?? 500;
     this.onWarning = options.onWarning ?? ((m) => process.stderr.write(`skyloop: warning: ${m}\n`));
   }
 
   /** `sky --version` → e.g. `0.10.6`. */
   async version(): Promise<string> {
-    const { stdout } = await this.readOnly(['--version']);
+    const { stdout } = await this.readOnly('version', ['--version']);
     const m = /version\s+(\S+)/i.exec(stdout);
     return m ? (m[1] as string) : stdout.trim();
   }
@@ -132,18 +136,17 @@ export class SkyCli {
     if (this.jsonQueue !== false) {
       const args = ['jobs', 'queue', '-a', '-v', '-o', 'json'];
       try {
-        const { stdout, command } = await this.readOnly(args);
+        const { parsed } = await this.readOnly('queue', args, (out) => parseQueueJson(out));
         this.jsonQueue = true;
-        return { records: this.checked(this.parse(command, () => parseQueueJson(stdout))), source: 'json' };
+        return { records: this.checked(parsed), source: 'json' };
       } catch (e) {
         // Versions before `-o` existed answer with click's usage error (exit 2): fall back to the table.
         if (!(e instanceof SkyError && e.details.exitCode === 2 && /no such option/i.test(e.message))) throw e;
         this.jsonQueue = false;
       }
     }
-    const { stdout, command } = await this.readOnly(['jobs', 'queue', '-a', '-v']);
-    const now = Date.now() / 1000;
-    return { records: this.checked(this.parse(command, () => parseQueueTable(stdout, now).records)), source: 'table' };
+    const { parsed } = await this.readOnly('queue', ['jobs', 'queue', '-a', '-v'], (out) => parseQueueTable(out, Date.now() / 1000).records);
+    return { records: this.checked(parsed), source: 'table' };
   }
 
   /** Submit a managed job (detached) and return its id. Never retried: a blind retry could launch twice. */
@@ -168,7 +171,7 @@ export class SkyCli {
     if (options.diskSize !== undefined) args.push('--disk-size', String(positiveInt('disk size', options.diskSize)));
     args.push(taskYaml);
 
-    const result = await this.run(args, this.launchTimeoutMs, options.onSpawn, options.marker);
+    const result = await this.run(args, this.timeouts.launch, options.onSpawn, options.marker);
     const ids = parseLaunchJobIds(stripAll(result.stdout));
     if (ids.length === 0) {
       throw new SkyError(
@@ -192,7 +195,7 @@ export class SkyCli {
     let lineCount = 0;
 
     const subprocess = execa(this.bin, args, {
-      ...this.execOptions(this.logsTimeoutMs),
+      ...this.execOptions(this.timeouts.logs),
       buffer: { stdout: false, stderr: true },
     });
     for await (const raw of subprocess.iterable({ from: 'stdout' })) {
@@ -206,7 +209,7 @@ export class SkyCli {
     }
     const result = await subprocess;
     const command = result.escapedCommand;
-    this.throwIfNotRun(result, command, this.logsTimeoutMs);
+    this.throwIfNotRun(result, command, this.timeouts.logs, 'logs');
     const exitCode = result.exitCode ?? -1;
     if (exitCode === JOB_EXIT_CODES.NOT_FOUND) {
       throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId} (\`${command}\`)`, command, {
@@ -223,7 +226,7 @@ export class SkyCli {
   async cancel(jobIds: number[]): Promise<CancelResult> {
     if (jobIds.length === 0) return { cancelled: [], already_terminal: [], not_found: [] };
     const args = ['jobs', 'cancel', '--yes', ...jobIds.map((id) => String(positiveInt('job id', id)))];
-    const { stdout } = await this.readOnly(args, { retry: false });
+    const { stdout } = await this.readOnly('cancel', args, undefined, { retry: false });
     return parseCancelOutput(stripAll(stdout));
   }
 
@@ -231,7 +234,7 @@ export class SkyCli {
   async check(cloud?: string): Promise<string> {
     const args = ['check'];
     if (cloud !== undefined) args.push(flagValue('cloud', cloud));
-    return stripAll((await this.readOnly(args)).stdout);
+    return stripAll((await this.readOnly('check', args)).stdout);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -280,14 +283,14 @@ export class SkyCli {
     } satisfies ExecaOptions;
   }
 
-  private async run(args: string[], timeout: number, onSpawn?: (pid: number | undefined) => void, marker?: string) {
+  private async run(args: string[], timeout: number, onSpawn?: (pid: number | undefined) => void, marker?: string, kind: SkyCallKind = 'launch') {
     const options = this.execOptions(timeout);
     const env = marker === undefined ? options.env : { ...options.env, SKYLOOP_LAUNCH_MARKER: marker };
     const subprocess = execa(this.bin, args, { ...options, env, all: true });
     onSpawn?.(subprocess.pid);
     const result = await subprocess;
     const command = result.escapedCommand;
-    this.throwIfNotRun(result, command, timeout);
+    this.throwIfNotRun(result, command, timeout, kind);
     const stdout = String(result.stdout ?? '');
     const stderr = String(result.stderr ?? '');
     const all = String(result.all ?? '');
@@ -295,25 +298,32 @@ export class SkyCli {
     return { stdout, stderr, all, command, exitCode: result.exitCode };
   }
 
-  /** A read-only call, retried with backoff after a non-zero exit (a flaky API server), never after a usage error. */
-  private async readOnly(args: string[], { retry = true } = {}) {
+  /**
+   * A read-only call, retried with backoff and jitter after a failure (a flaky or restarting API server), a
+   * time-out (a hung one) or output that does not parse (a truncated answer), never after a usage error.
+   */
+  private async readOnly<T = undefined>(kind: SkyCallKind, args: string[], parse?: (stdout: string) => T, { retry = true } = {}) {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.run(args, this.timeoutMs);
+        const result = await this.run(args, this.timeouts[kind], undefined, undefined, kind);
+        const parsed = (parse ? this.parse(result.command, () => parse(result.stdout)) : undefined) as T;
+        return { ...result, parsed };
       } catch (e) {
-        const retriable = e instanceof SkyError && e.kind === 'command_failed' && e.details.exitCode !== 2;
+        const retriable =
+          e instanceof SkyError &&
+          ((e.kind === 'timeout' && this.retryTimeouts) || e.kind === 'bad_output' || (e.kind === 'command_failed' && e.details.exitCode !== 2));
         if (!retry || !retriable || attempt >= this.retries) throw e;
-        await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** attempt));
+        await new Promise((r) => setTimeout(r, backoffMs(this.retryDelayMs, attempt)));
       }
     }
   }
 
-  private throwIfNotRun(result: Result, command: string, timeout: number): void {
+  private throwIfNotRun(result: Result, command: string, timeout: number, kind: SkyCallKind): void {
     if (result.timedOut) {
       throw new SkyError(
         'timeout',
         `\`${command}\` did not finish within ${Math.round(timeout / 1000)} s and was stopped ` +
-          '(is the SkyPilot API server hung? raise SKYLOOP_SKY_TIMEOUT_MS if it is just slow)',
+          `(is the SkyPilot API server hung? raise SKYLOOP_SKY_TIMEOUT_${kind.toUpperCase()}_MS if it is just slow)`,
         command,
       );
     }

@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { registerAggregateFailures } from './aggregate-failures.js';
 import { registerAnalyzeLogs } from './analyze-logs.js';
+import { registerCancelConditions } from './cancel-conditions.js';
 import { registerGenerateReport } from './generate-report.js';
 import { registerJobStatus } from './job-status.js';
 import { registerLaunchFactorial } from './launch-factorial.js';
@@ -21,6 +22,7 @@ export function registerTools(server: McpServer, ctx: FactorialContext): void {
   registerAggregateFailures(server, ctx);
   registerRebuildAndVerifyDigest(server, ctx);
   registerRelaunchFailed(server, ctx);
+  registerCancelConditions(server, ctx);
   registerGenerateReport(server, ctx);
   registerPreflightCheck(server, ctx);
   registerLaunchJob(server, ctx);

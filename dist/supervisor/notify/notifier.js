@@ -1,0 +1,97 @@
+// Delivering notifications: an outbox over the event log. Every notifiable event is sent to every target
+// that wants it, once: what was delivered (or given up on) is appended to a ledger next to the event log,
+// so a restarted supervisor sends nothing twice. Delivery runs beside the supervisor, bounded in time and
+// retries; a failing target is logged and never stops or slows a poll.
+import { execa } from 'execa';
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { backoffMs } from '../../sky/sky-timeouts.js';
+import { appendJsonl } from '../../store/jsonl-log.js';
+import { eventKey, isNotifiable, payload } from './notification.js';
+const LedgerLine = z.object({ key: z.string(), target: z.string(), ok: z.boolean(), at: z.string(), error: z.string().nullable(), event: z.string() });
+export const targetName = (t) => ('webhook' in t ? `webhook ${new URL(t.webhook).host}` : `command ${t.command[0]}`);
+export class Notifier {
+    options;
+    done = new Set();
+    inFlight = new Set();
+    constructor(options) {
+        this.options = options;
+        if (existsSync(options.ledgerPath)) {
+            for (const line of readFileSync(options.ledgerPath, 'utf8').split('\n')) {
+                const parsed = line.trim() === '' ? null : LedgerLine.safeParse(safeJson(line));
+                if (parsed?.success)
+                    this.done.add(`${parsed.data.key}|${parsed.data.target}`);
+            }
+        }
+    }
+    /** Queue every notifiable event not yet delivered to a target that wants it; returns at once. */
+    offer(events) {
+        for (const e of events) {
+            if (!isNotifiable(e))
+                continue;
+            const key = eventKey(e);
+            for (const t of this.options.targets) {
+                if (t.events && !t.events.includes(e.type))
+                    continue;
+                const id = `${key}|${targetName(t)}`;
+                if (this.done.has(id))
+                    continue;
+                this.done.add(id);
+                const p = this.deliver(e, key, t).finally(() => this.inFlight.delete(p));
+                this.inFlight.add(p);
+            }
+        }
+    }
+    /** Wait for deliveries under way (on shutdown), at most `ms`. */
+    async drain(ms) {
+        await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, ms).unref())]);
+    }
+    async deliver(e, key, t) {
+        const retries = this.options.retries ?? 2;
+        let error = null;
+        for (let attempt = 0; attempt <= retries; attempt++) {
+            try {
+                await this.send(e, t);
+                error = null;
+                break;
+            }
+            catch (err) {
+                error = err.message;
+                if (attempt < retries)
+                    await new Promise((r) => setTimeout(r, backoffMs(this.options.retryDelayMs ?? 1000, attempt)));
+            }
+        }
+        appendJsonl(this.options.ledgerPath, [{ key, target: targetName(t), ok: error === null, at: new Date().toISOString(), error, event: e.type }]);
+        if (error !== null)
+            this.options.onFailure?.(`notification ${e.type} to ${targetName(t)} failed: ${error}`);
+    }
+    async send(e, t) {
+        const timeoutMs = this.options.timeoutMs ?? 10_000;
+        if ('webhook' in t) {
+            const res = await fetch(t.webhook, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: payload(e, t.format, this.options.context()),
+                signal: AbortSignal.timeout(timeoutMs),
+            });
+            await res.arrayBuffer();
+            if (!res.ok)
+                throw new Error(`HTTP ${res.status}`);
+            return;
+        }
+        const [bin, ...args] = t.command;
+        const r = await execa(bin, args, { input: payload(e, 'json', this.options.context()), timeout: timeoutMs, reject: false, stdout: 'ignore', stderr: 'pipe', forceKillAfterDelay: 1_000 });
+        if (r.timedOut)
+            throw new Error(`no exit within ${timeoutMs / 1000} s`);
+        if (r.exitCode !== 0)
+            throw new Error(`exit ${r.exitCode ?? r.signal}: ${String(r.stderr).trim().split('\n').at(-1) ?? ''}`);
+    }
+}
+function safeJson(line) {
+    try {
+        return JSON.parse(line);
+    }
+    catch {
+        return null;
+    }
+}

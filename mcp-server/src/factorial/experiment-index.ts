@@ -1,0 +1,47 @@
+// Where each experiment lives: launch records its outputs dir in a small per-user index, so the manifest is
+// found from any working directory (`cd elsewhere && skyloop factorial status x`), a re-launch from
+// elsewhere reuses it instead of starting a second manifest, and `skyloop experiments` lists them all.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { withFileLock } from '../store/file-lock.js';
+import { ExperimentStore } from '../store/experiment-store.js';
+
+export interface IndexEntry {
+  outputs_dir: string;
+  config_file: string;
+  launched_at: string;
+}
+
+export const indexPath = (env: NodeJS.ProcessEnv = process.env): string => join(env.SKYLOOP_HOME || join(homedir(), '.skyloop'), 'experiments.json');
+
+export function readIndex(env: NodeJS.ProcessEnv = process.env): Record<string, IndexEntry> {
+  try {
+    return JSON.parse(readFileSync(indexPath(env), 'utf8')) as Record<string, IndexEntry>;
+  } catch {
+    return {};
+  }
+}
+
+export async function recordInIndex(experimentId: string, entry: IndexEntry, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const file = indexPath(env);
+  mkdirSync(join(file, '..'), { recursive: true });
+  await withFileLock(file, async () => {
+    const index = readIndex(env);
+    index[experimentId] = { ...entry, outputs_dir: resolve(entry.outputs_dir) };
+    await writeFileAtomic(file, JSON.stringify(index, null, 2) + '\n');
+  });
+}
+
+/**
+ * The outputs dir of an experiment: SKYLOOP_OUTPUTS_DIR when set; else the default dir if the manifest is
+ * there; else the one its launch recorded; else the default (whose error then names it).
+ */
+export function locateOutputsDir(experimentId: string, defaultDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SKYLOOP_OUTPUTS_DIR) return env.SKYLOOP_OUTPUTS_DIR;
+  if (new ExperimentStore(defaultDir, experimentId).exists()) return defaultDir;
+  const recorded = readIndex(env)[experimentId];
+  if (recorded && existsSync(new ExperimentStore(recorded.outputs_dir, experimentId).manifestPath)) return recorded.outputs_dir;
+  return defaultDir;
+}

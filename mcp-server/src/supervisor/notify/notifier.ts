@@ -1,0 +1,109 @@
+// Delivering notifications: an outbox over the event log. Every notifiable event is sent to every target
+// that wants it, once: what was delivered (or given up on) is appended to a ledger next to the event log,
+// so a restarted supervisor sends nothing twice. Delivery runs beside the supervisor, bounded in time and
+// retries; a failing target is logged and never stops or slows a poll.
+import { execa } from 'execa';
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { ExperimentEvent } from '../../factorial/events.js';
+import type { ExperimentConfig } from '../../factorial/experiment-config.js';
+import type { ExperimentSummary } from '../../factorial/summary.js';
+import { backoffMs } from '../../sky/sky-timeouts.js';
+import { appendJsonl } from '../../store/jsonl-log.js';
+import { eventKey, isNotifiable, payload } from './notification.js';
+
+export type NotifyTarget = ExperimentConfig['notify'][number];
+
+const LedgerLine = z.object({ key: z.string(), target: z.string(), ok: z.boolean(), at: z.string(), error: z.string().nullable(), event: z.string() });
+
+export interface NotifierOptions {
+  ledgerPath: string;
+  targets: NotifyTarget[];
+  /** Time limit of one delivery attempt. */
+  timeoutMs?: number;
+  retries?: number;
+  retryDelayMs?: number;
+  context: () => { summary: ExperimentSummary | null; diagnosis: { root_cause_id: string; conditions: number }[]; reportPath: string | null };
+  onFailure?: (message: string) => void;
+}
+
+export const targetName = (t: NotifyTarget): string => ('webhook' in t ? `webhook ${new URL(t.webhook).host}` : `command ${t.command[0]}`);
+
+export class Notifier {
+  private readonly done = new Set<string>();
+  private inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: NotifierOptions) {
+    if (existsSync(options.ledgerPath)) {
+      for (const line of readFileSync(options.ledgerPath, 'utf8').split('\n')) {
+        const parsed = line.trim() === '' ? null : LedgerLine.safeParse(safeJson(line));
+        if (parsed?.success) this.done.add(`${parsed.data.key}|${parsed.data.target}`);
+      }
+    }
+  }
+
+  /** Queue every notifiable event not yet delivered to a target that wants it; returns at once. */
+  offer(events: ExperimentEvent[]): void {
+    for (const e of events) {
+      if (!isNotifiable(e)) continue;
+      const key = eventKey(e);
+      for (const t of this.options.targets) {
+        if (t.events && !t.events.includes(e.type)) continue;
+        const id = `${key}|${targetName(t)}`;
+        if (this.done.has(id)) continue;
+        this.done.add(id);
+        const p = this.deliver(e, key, t).finally(() => this.inFlight.delete(p));
+        this.inFlight.add(p);
+      }
+    }
+  }
+
+  /** Wait for deliveries under way (on shutdown), at most `ms`. */
+  async drain(ms: number): Promise<void> {
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, ms).unref())]);
+  }
+
+  private async deliver(e: ExperimentEvent, key: string, t: NotifyTarget): Promise<void> {
+    const retries = this.options.retries ?? 2;
+    let error: string | null = null;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      try {
+        await this.send(e, t);
+        error = null;
+        break;
+      } catch (err) {
+        error = (err as Error).message;
+        if (attempt < retries) await new Promise((r) => setTimeout(r, backoffMs(this.options.retryDelayMs ?? 1000, attempt)));
+      }
+    }
+    appendJsonl(this.options.ledgerPath, [{ key, target: targetName(t), ok: error === null, at: new Date().toISOString(), error, event: e.type }]);
+    if (error !== null) this.options.onFailure?.(`notification ${e.type} to ${targetName(t)} failed: ${error}`);
+  }
+
+  private async send(e: ExperimentEvent, t: NotifyTarget): Promise<void> {
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    if ('webhook' in t) {
+      const res = await fetch(t.webhook, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: payload(e, t.format, this.options.context()),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return;
+    }
+    const [bin, ...args] = t.command as [string, ...string[]];
+    const r = await execa(bin, args, { input: payload(e, 'json', this.options.context()), timeout: timeoutMs, reject: false, stdout: 'ignore', stderr: 'pipe', forceKillAfterDelay: 1_000 });
+    if (r.timedOut) throw new Error(`no exit within ${timeoutMs / 1000} s`);
+    if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode ?? r.signal}: ${String(r.stderr).trim().split('\n').at(-1) ?? ''}`);
+  }
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
