@@ -3,13 +3,18 @@
 // so a restarted supervisor sends nothing twice. Delivery runs beside the supervisor, bounded in time and
 // retries; a failing target is logged and never stops or slows a poll.
 import { execa } from 'execa';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { backoffMs } from '../../sky/sky-timeouts.js';
 import { appendJsonl } from '../../store/jsonl-log.js';
 import { eventKey, isNotifiable, payload } from './notification.js';
 const LedgerLine = z.object({ key: z.string(), target: z.string(), ok: z.boolean(), at: z.string(), error: z.string().nullable(), event: z.string() });
-export const targetName = (t) => ('webhook' in t ? `webhook ${new URL(t.webhook).host}` : `command ${t.command[0]}`);
+/** Names a target in the ledger and in messages: distinct per target, without the URL's secret path. */
+export const targetName = (t) => {
+    const id = createHash('sha256').update(JSON.stringify(t)).digest('hex').slice(0, 8);
+    return 'webhook' in t ? `webhook ${new URL(t.webhook).host} #${id}` : `command ${t.command[0]} #${id}`;
+};
 export class Notifier {
     options;
     done = new Set();

@@ -3,6 +3,7 @@
 // so a restarted supervisor sends nothing twice. Delivery runs beside the supervisor, bounded in time and
 // retries; a failing target is logged and never stops or slows a poll.
 import { execa } from 'execa';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ExperimentEvent } from '../../factorial/events.js';
@@ -27,7 +28,11 @@ export interface NotifierOptions {
   onFailure?: (message: string) => void;
 }
 
-export const targetName = (t: NotifyTarget): string => ('webhook' in t ? `webhook ${new URL(t.webhook).host}` : `command ${t.command[0]}`);
+/** Names a target in the ledger and in messages: distinct per target, without the URL's secret path. */
+export const targetName = (t: NotifyTarget): string => {
+  const id = createHash('sha256').update(JSON.stringify(t)).digest('hex').slice(0, 8);
+  return 'webhook' in t ? `webhook ${new URL(t.webhook).host} #${id}` : `command ${t.command[0]} #${id}`;
+};
 
 export class Notifier {
   private readonly done = new Set<string>();
