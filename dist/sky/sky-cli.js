@@ -45,7 +45,7 @@ export class SkyCli {
         this.retryDelayMs = options.retryDelayMs ?? 500;
         this.onWarning = options.onWarning ?? ((m) => process.stderr.write(`skyloop: warning: ${m}\n`));
     }
-    /** `sky --version` → e.g. `0.10.6`. */
+    /** `sky --version` → e.g. `0.10.5`. */
     async version() {
         const { stdout } = await this.readOnly(['--version']);
         const m = /version\s+(\S+)/i.exec(stdout);
@@ -58,7 +58,7 @@ export class SkyCli {
             try {
                 const { stdout, command } = await this.readOnly(args);
                 this.jsonQueue = true;
-                return { records: this.checked(this.parse(command, () => parseQueueJson(stdout))), source: 'json' };
+                return { records: this.checked(this.parse(command, () => parseQueueJson(stdout))), controller: 'up', source: 'json' };
             }
             catch (e) {
                 // Versions before `-o` existed answer with click's usage error (exit 2): fall back to the table.
@@ -69,7 +69,8 @@ export class SkyCli {
         }
         const { stdout, command } = await this.readOnly(['jobs', 'queue', '-a', '-v']);
         const now = Date.now() / 1000;
-        return { records: this.checked(this.parse(command, () => parseQueueTable(stdout, now).records)), source: 'table' };
+        const { records, controller } = this.parse(command, () => parseQueueTable(stdout, now));
+        return { records: this.checked(records), controller, source: 'table' };
     }
     /** Submit a managed job (detached) and return its id. Never retried: a blind retry could launch twice. */
     async launch(taskYaml, options) {

@@ -68,7 +68,8 @@ describe('lifecycle with a frozen clock', () => {
     await home.run(['sim', 'advance', `${60 + 600 + 60}`]);
     const r = await home.run(['jobs', 'queue', '-o', 'json']);
     const [rec] = JSON.parse(r.stdout) as Record<string, unknown>[];
-    expect(rec).toMatchObject({ status: 'RECOVERING', recovery_count: 1, job_duration: 600 });
+    // SkyPilot counts a recovery when it succeeds (set_recovered), not when it starts.
+    expect(rec).toMatchObject({ status: 'RECOVERING', recovery_count: 0, job_duration: 600 });
     await home.run(['sim', 'advance', `${240 + 600 + 300 + 1800}`]);
     const q = queueTable((await home.run(['jobs', 'queue'])).stdout);
     expect(q.rows[0]).toMatchObject({ STATUS: 'SUCCEEDED', '#RECOVERIES': '2', 'JOB DURATION': '50m', 'TOT. DURATION': '1h 1m' });

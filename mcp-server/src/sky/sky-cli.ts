@@ -7,7 +7,7 @@ import type { JobRecord } from './job-record.js';
 import { isKnownStatus, JOB_EXIT_CODES } from './job-status.js';
 import { parseLaunchJobIds } from './launch-output-parser.js';
 import { parseQueueJson } from './queue-json-parser.js';
-import { parseQueueTable, QueueParseError } from './queue-table-parser.js';
+import { parseQueueTable, QueueParseError, type ControllerState } from './queue-table-parser.js';
 import { cleanLine } from './sky-output-text.js';
 import { SkyError, tailLines, usefulErrorLine } from './sky-errors.js';
 
@@ -59,6 +59,8 @@ export interface QueueResult {
   records: JobRecord[];
   /** Which output SkyPilot gave: `-o json` where the installed version has it, else the table. */
   source: 'json' | 'table';
+  /** `stopped` or `absent`: SkyPilot could not reach the jobs controller, so the records are empty, not "no jobs". */
+  controller: ControllerState;
 }
 
 export interface LogsOptions {
@@ -120,7 +122,7 @@ export class SkyCli {
     this.onWarning = options.onWarning ?? ((m) => process.stderr.write(`skyloop: warning: ${m}\n`));
   }
 
-  /** `sky --version` → e.g. `0.10.6`. */
+  /** `sky --version` → e.g. `0.10.5`. */
   async version(): Promise<string> {
     const { stdout } = await this.readOnly(['--version']);
     const m = /version\s+(\S+)/i.exec(stdout);
@@ -134,7 +136,7 @@ export class SkyCli {
       try {
         const { stdout, command } = await this.readOnly(args);
         this.jsonQueue = true;
-        return { records: this.checked(this.parse(command, () => parseQueueJson(stdout))), source: 'json' };
+        return { records: this.checked(this.parse(command, () => parseQueueJson(stdout))), controller: 'up', source: 'json' };
       } catch (e) {
         // Versions before `-o` existed answer with click's usage error (exit 2): fall back to the table.
         if (!(e instanceof SkyError && e.details.exitCode === 2 && /no such option/i.test(e.message))) throw e;
@@ -143,7 +145,8 @@ export class SkyCli {
     }
     const { stdout, command } = await this.readOnly(['jobs', 'queue', '-a', '-v']);
     const now = Date.now() / 1000;
-    return { records: this.checked(this.parse(command, () => parseQueueTable(stdout, now).records)), source: 'table' };
+    const { records, controller } = this.parse(command, () => parseQueueTable(stdout, now));
+    return { records: this.checked(records), controller, source: 'table' };
   }
 
   /** Submit a managed job (detached) and return its id. Never retried: a blind retry could launch twice. */
