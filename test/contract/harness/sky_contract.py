@@ -20,6 +20,7 @@ Nothing of SkyPilot is copied here: it is imported and called.
 """
 import asyncio
 import contextlib
+import ctypes
 import glob
 import inspect
 import io
@@ -82,6 +83,12 @@ def _output_to(fd):
         os.dup2(saved[1], 2)
         os.close(saved[0])
         os.close(saved[1])
+
+
+def _die_with_parent():
+    """A forked client or worker must not outlive the harness (e.g. when a test run is stopped)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _fresh_database_connections():
@@ -197,6 +204,7 @@ class Harness:
         if pid == 0:
             code = 1
             try:
+                _die_with_parent()
                 _fresh_database_connections()
                 self.executor._request_execution_wrapper(request_id, ignore_return_value)  # pylint: disable=protected-access
                 code = 0
@@ -416,6 +424,7 @@ class Harness:
                 code = 1
                 try:
                     os.setpgid(0, 0)  # its own process group, ended whole on a time-out
+                    _die_with_parent()
                     _fresh_database_connections()
                     os.dup2(out.fileno(), 1)
                     os.dup2(err.fileno(), 2)
@@ -470,6 +479,7 @@ class Harness:
 
 
 def main():
+    _die_with_parent()
     batch = json.load(sys.stdin)
     # Results go to the original stdout; anything SkyPilot prints outside a command goes to stderr.
     real_stdout = os.fdopen(os.dup(1), 'w', encoding='utf-8')
