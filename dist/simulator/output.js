@@ -24,6 +24,10 @@ export class Writer {
     async line(text = '') {
         await this.raw(`${out(text)}\n`);
     }
+    /** Queue one line SkyPilot's client relays from its API server (it keeps its colours through a pipe). */
+    async relayed(text = '') {
+        await this.raw(`${out(text, true)}\n`);
+    }
     async raw(text) {
         this.buf.push(text);
         this.size += text.length;

@@ -199,8 +199,13 @@ export function taskView(task, t) {
     const { status, backoff } = statusAt(task, t);
     const atts = attempts(task, t);
     let jobDuration = 0;
-    for (const a of atts)
-        jobDuration += (a.end ?? t) - a.start;
+    for (const a of atts) {
+        // SkyPilot stops the duration clock at the end of the job, not when cancellation starts.
+        let end = a.end;
+        if (a.endStatus === 'CANCELLING')
+            end = task.tl.find(([s, at]) => s === 'CANCELLED' && at <= t)?.[1];
+        jobDuration += (end ?? t) - a.start;
+    }
     const first = atts[0];
     const last = atts[atts.length - 1];
     const terminal = isTerminal(status);
@@ -210,7 +215,8 @@ export function taskView(task, t) {
             if (s === status && at <= t)
                 endAt = at;
     }
-    const recoveryCount = task.tl.filter(([s, at]) => s === 'RECOVERING' && at <= t).length;
+    // Counted when a recovery succeeds (set_recovered), not when it starts.
+    const recoveryCount = task.tl.filter(([s, at], i) => s === 'RECOVERING' && at <= t && (task.tl[i + 1]?.[1] ?? Infinity) <= t && task.tl[i + 1]?.[0] === 'RUNNING').length;
     let scheduleState;
     if (terminal)
         scheduleState = 'DONE';
@@ -218,7 +224,7 @@ export function taskView(task, t) {
         scheduleState = 'ALIVE_BACKOFF';
     else if (status === 'PENDING')
         scheduleState = 'WAITING';
-    else if (status === 'STARTING')
+    else if (status === 'STARTING' || status === 'SUBMITTED')
         scheduleState = 'LAUNCHING';
     else
         scheduleState = 'ALIVE';

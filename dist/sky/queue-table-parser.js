@@ -21,6 +21,14 @@ function rowCells(line, columns) {
         return tokens;
     return columns.map((col, i) => line.slice(col.start, columns[i + 1]?.start ?? line.length).trim());
 }
+/** The controller state behind a "No in-progress managed jobs" answer (sky/client/cli: the hint it appends). */
+export function controllerFromNoJobsLine(line) {
+    if (/See finished managed jobs: sky jobs queue --refresh/.test(line))
+        return 'stopped';
+    if (/\(See: sky jobs -h\)/.test(line))
+        return 'absent';
+    return 'up';
+}
 /**
  * Parse the full stdout of `sky jobs queue [-v] [-u] [-a]`.
  * `now` (unix seconds) turns relative times into timestamps, marked `approximate`.
@@ -29,8 +37,9 @@ export function parseQueueTable(stdout, now) {
     const lines = cleanLines(stdout);
     const headerIndex = lines.findIndex(isHeader);
     if (headerIndex < 0) {
-        if (lines.some((l) => NO_JOBS.test(l.trim())))
-            return { records: [], truncated: false };
+        const noJobs = lines.find((l) => NO_JOBS.test(l.trim()));
+        if (noJobs !== undefined)
+            return { records: [], truncated: false, controller: controllerFromNoJobsLine(noJobs) };
         throw new QueueParseError(`no job table in the output (expected a header line starting with "ID  ")`);
     }
     if (!stdout.endsWith('\n') && lines.length - 1 > headerIndex && lines.at(-1)?.trim() !== '') {
@@ -101,7 +110,7 @@ export function parseQueueTable(stdout, now) {
             time_precision: 'approximate',
         });
     }
-    return { records, truncated };
+    return { records, truncated, controller: 'up' };
 }
 function nullIfDash(v) {
     return v === undefined || v === '' || v === '-' ? null : v;

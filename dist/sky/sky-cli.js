@@ -3,7 +3,7 @@
 // that names the command.
 import { execa } from 'execa';
 import { parseCancelOutput } from './cancel-output-parser.js';
-import { isKnownStatus, JOB_EXIT_CODES } from './job-status.js';
+import { isFailure, isKnownStatus, JOB_EXIT_CODES } from './job-status.js';
 import { parseLaunchJobIds } from './launch-output-parser.js';
 import { parseQueueJson } from './queue-json-parser.js';
 import { parseQueueTable, QueueParseError } from './queue-table-parser.js';
@@ -20,6 +20,20 @@ const LOG_OUTCOMES = {
     [JOB_EXIT_CODES.NOT_FINISHED]: 'not_finished',
     [JOB_EXIT_CODES.CANCELLED]: 'cancelled',
 };
+// How SkyPilot reports a finished job's status in its log output (sky/jobs/utils.py stream_logs_by_id):
+// `✓ Job finished (status: S).`, `✓ Managed job finished: N (status: S).`, `… already in terminal state S.`
+const LOG_FINAL_STATUS = /(?:Job finished|Managed job finished: \d+) \(status: (\w+)\)|already in terminal state (\w+)\./;
+// Newer releases answer an unknown id with this line on stdout and exit 0.
+const LOG_NOT_FOUND = /^Job \d+ not found\.$/;
+function outcomeOfStatus(status) {
+    if (status === 'SUCCEEDED')
+        return 'succeeded';
+    if (status === 'CANCELLED')
+        return 'cancelled';
+    if (isFailure(status))
+        return 'failed';
+    return 'not_finished';
+}
 const envNumber = (name) => {
     const v = Number(process.env[name]);
     return Number.isFinite(v) && v > 0 ? v : undefined;
@@ -35,6 +49,7 @@ export class SkyCli {
     warned = new Set();
     /** Whether `sky jobs queue -o json` exists in the installed SkyPilot; learned on first use. */
     jsonQueue;
+    installedVersion;
     constructor(options = {}) {
         this.bin = options.bin ?? process.env.SKYLOOP_SKY_BIN ?? 'sky';
         this.env = options.env ?? {};
@@ -46,7 +61,7 @@ export class SkyCli {
         this.retryDelayMs = options.retryDelayMs ?? envNumber('SKYLOOP_SKY_RETRY_DELAY_MS') ?? 500;
         this.onWarning = options.onWarning ?? ((m) => process.stderr.write(`skyloop: warning: ${m}\n`));
     }
-    /** `sky --version` → e.g. `0.10.6`. */
+    /** `sky --version` → e.g. `0.10.5`. */
     async version() {
         const { stdout } = await this.readOnly('version', ['--version']);
         const m = /version\s+(\S+)/i.exec(stdout);
@@ -59,7 +74,7 @@ export class SkyCli {
             try {
                 const { parsed } = await this.readOnly('queue', args, (out) => parseQueueJson(out));
                 this.jsonQueue = true;
-                return { records: this.checked(parsed), source: 'json' };
+                return { records: this.checked(parsed), controller: 'up', source: 'json' };
             }
             catch (e) {
                 // Versions before `-o` existed answer with click's usage error (exit 2): fall back to the table.
@@ -68,8 +83,8 @@ export class SkyCli {
                 this.jsonQueue = false;
             }
         }
-        const { parsed } = await this.readOnly('queue', ['jobs', 'queue', '-a', '-v'], (out) => parseQueueTable(out, Date.now() / 1000).records);
-        return { records: this.checked(parsed), source: 'table' };
+        const { parsed } = await this.readOnly('queue', ['jobs', 'queue', '-a', '-v'], (out) => parseQueueTable(out, Date.now() / 1000));
+        return { records: this.checked(parsed.records), controller: parsed.controller, source: 'table' };
     }
     /** Submit a managed job (detached) and return its id. Never retried: a blind retry could launch twice. */
     async launch(taskYaml, options) {
@@ -105,9 +120,20 @@ export class SkyCli {
         }
         return { job_id: ids[0], command: result.command };
     }
-    /** Stream a job's log (or its controller log) once, with memory bounded by `tail`. */
+    /**
+     * Stream a job's log (or its controller log) once, with memory bounded by `tail`.
+     * The job is looked up in the queue first: for an id SkyPilot does not know, `sky jobs logs --no-follow`
+     * of 0.9/0.10 waits forever.
+     */
     async logs(jobId, options = {}) {
         positiveInt('job id', jobId);
+        const queue = await this.queue();
+        if (!queue.records.some((r) => r.job_id === jobId)) {
+            const why = queue.controller === 'up' ? '' : ` (the jobs controller is ${queue.controller === 'stopped' ? 'stopped' : 'not launched'})`;
+            throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId} in \`sky jobs queue\`${why}`, 'sky jobs queue', {
+                jobId,
+            });
+        }
         const args = ['jobs', 'logs', '--no-follow'];
         if (options.controller)
             args.push('--controller');
@@ -115,6 +141,8 @@ export class SkyCli {
         const keep = options.tail ?? 200;
         const tail = [];
         let lineCount = 0;
+        let finalStatus;
+        let notFound = false;
         const subprocess = execa(this.bin, args, {
             ...this.execOptions(this.timeouts.logs),
             buffer: { stdout: false, stderr: true },
@@ -122,6 +150,11 @@ export class SkyCli {
         for await (const raw of subprocess.iterable({ from: 'stdout' })) {
             const line = cleanLine(String(raw));
             lineCount++;
+            const final = LOG_FINAL_STATUS.exec(line);
+            if (final)
+                finalStatus = final[1] ?? final[2];
+            if (LOG_NOT_FOUND.test(line))
+                notFound = true;
             options.onLine?.(line);
             if (keep > 0) {
                 tail.push(line);
@@ -133,16 +166,27 @@ export class SkyCli {
         const command = result.escapedCommand;
         this.throwIfNotRun(result, command, this.timeouts.logs, 'logs');
         const exitCode = result.exitCode ?? -1;
-        if (exitCode === JOB_EXIT_CODES.NOT_FOUND) {
+        if (exitCode === JOB_EXIT_CODES.NOT_FOUND || notFound) {
             throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId} (\`${command}\`)`, command, {
                 exitCode,
                 jobId,
             });
         }
-        const outcome = LOG_OUTCOMES[exitCode];
-        if (outcome === undefined)
+        if (LOG_OUTCOMES[exitCode] === undefined) {
             throw this.commandFailed(command, exitCode, String(result.stderr ?? ''), tail.join('\n'));
+        }
+        // From 0.10 on, `--no-follow` exits 0 whatever the job's status: only the status SkyPilot printed
+        // (or a non-zero JobExitCode, which 0.9 returns) says how the job ended.
+        let outcome = finalStatus !== undefined ? outcomeOfStatus(finalStatus) : LOG_OUTCOMES[exitCode];
+        if (finalStatus === undefined && exitCode === JOB_EXIT_CODES.SUCCEEDED && !(await this.exitCodeTellsOutcome())) {
+            outcome = 'unknown';
+        }
         return { job_id: jobId, outcome, exit_code: exitCode, line_count: lineCount, tail };
+    }
+    /** Whether `sky jobs logs --no-follow` returns the job's JobExitCode (0.9.x) rather than 0. */
+    async exitCodeTellsOutcome() {
+        this.installedVersion ??= await this.version().catch(() => '');
+        return /^0\.9\./.test(this.installedVersion);
     }
     /** Cancel managed jobs by id. */
     async cancel(jobIds) {

@@ -36,15 +36,15 @@ describe('sky jobs queue -o json', () => {
 });
 
 describe('emulated versions', () => {
-  it('current: HEAD header with PROGRESS and POOL, version 1.0.0-dev0', async () => {
-    expect((await home.run(['--version'])).stdout).toBe('skypilot, version 1.0.0-dev0\n');
+  it('current (0.14.1): header with PROGRESS and POOL', async () => {
+    expect((await home.run(['--version'])).stdout).toBe('skypilot, version 0.14.1\n');
     const q = await home.run(['jobs', 'queue']);
     expect(q.stdout.split('\n')[3]).toMatch(/^ID {2}TASK {2}NAME {3}REQUESTED {9}SUBMITTED {4}TOT\. DURATION {2}JOB DURATION {2}#RECOVERIES {2}STATUS {3}PROGRESS {2}POOL {2}$/);
   });
 
-  it('0.10.6: REQUESTED ... STATUS, POOL; --limit yes, -o no, no --tail', async () => {
+  it('0.10.5 (alias 0.10.6): REQUESTED ... STATUS, POOL; --limit yes, -o no, no --tail', async () => {
     const env = { SKYLOOP_SIM_EMULATE: '0.10.6' };
-    expect((await home.run(['--version'], { env })).stdout).toBe('skypilot, version 0.10.6\n');
+    expect((await home.run(['--version'], { env })).stdout).toBe('skypilot, version 0.10.5\n');
     const q = await home.run(['jobs', 'queue', '--limit', '5'], { env });
     expect(q.stdout.split('\n')[3]).toMatch(/^ID {2}TASK {2}NAME {3}REQUESTED .* #RECOVERIES {2}STATUS {3}POOL {2}$/);
     const o = await home.run(['jobs', 'queue', '-o', 'json'], { env });

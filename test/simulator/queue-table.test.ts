@@ -73,7 +73,8 @@ function goldenState() {
         5,
         'pipeline',
         [
-          task('train', '1x[V100:8][On-demand|Spot]', [['PENDING', s5], ['STARTING', s5 + 15], ['RUNNING', s5 + 120], ['RECOVERING', s5 + 120 + 2702]], s5),
+          // One recovery done (counted when it succeeded), a second one under way; 45m 2s of running time.
+          task('train', '1x[V100:8][On-demand|Spot]', [['PENDING', s5], ['STARTING', s5 + 15], ['RUNNING', s5 + 60], ['RECOVERING', s5 + 600], ['RUNNING', s5 + 660], ['RECOVERING', s5 + 2822]], s5),
           task('eval', '1x[T4:1]', [['PENDING', s5]]),
         ],
         s5,

@@ -20,6 +20,13 @@ describe('parseQueueTable on the verbatim examples of skypilot-cli.md §3.3', ()
     expect(records[0]?.ended_at).toBeNull();
   });
 
+  it('a terminal capture (CRLF line ends) reads the same as the plain text', () => {
+    const plain = parseQueueTable(fixture('b-docs-pipeline'), NOW);
+    const crlf = parseQueueTable(fixture('b-docs-pipeline').replaceAll('\n', '\r\n'), NOW);
+    expect(crlf.records).toEqual(plain.records);
+    expect(crlf.records).toHaveLength(2);
+  });
+
   it('(b) pipeline: aggregate row dropped, one record per task under the job id', () => {
     const { records } = parseQueueTable(fixture('b-docs-pipeline'), NOW);
     expect(records.map(pick)).toEqual([
@@ -93,9 +100,11 @@ describe('parseQueueTable on what the CLI prints around the table', () => {
     expect(parsed.records).toHaveLength(5);
   });
 
-  it('reads "No in-progress managed jobs." as an empty queue', () => {
-    expect(parseQueueTable('Fetching managed job statuses...\nNo in-progress managed jobs. (See: sky jobs -h)\n', NOW))
-      .toEqual({ records: [], truncated: false });
+  it('reads "No in-progress managed jobs." as an empty queue, and why when the controller is not up', () => {
+    const answer = (line: string) => parseQueueTable(`Fetching managed job statuses...\nManaged jobs\n${line}\n`, NOW);
+    expect(answer('No in-progress managed jobs.')).toEqual({ records: [], truncated: false, controller: 'up' });
+    expect(answer('No in-progress managed jobs. (See: sky jobs -h)').controller).toBe('absent');
+    expect(answer('No in-progress managed jobs. (See finished managed jobs: sky jobs queue --refresh)').controller).toBe('stopped');
   });
 
   it('keeps an unknown future status verbatim', () => {

@@ -361,27 +361,22 @@ export async function jobsLaunch(argv, p) {
         await stdout.line('');
         return 0;
     }
-    await stdout.line(`${FORE.yellow}Launching managed job '${jobName}' from jobs controller...${RESET}`);
-    await stdout.line(`${RESET}⚙︎ Job submitted, ID: ${jobId}`);
+    // Both relayed from the API server's log of the launch.
+    await stdout.relayed(`${FORE.yellow}Launching managed job '${jobName}' from jobs controller...${RESET}`);
+    await stdout.relayed(`${RESET}⚙︎ Job submitted, ID: ${jobId}`);
     let code;
     if (opts.detach !== true)
-        code = await streamJob(jobId, { follow: true, hint: true });
-    await stdout.line(hint(jobId, p));
+        code = await streamJob(jobId, { follow: true, hint: true, profile: p });
+    // The CLI prints the "Useful Commands" block for managed jobs from 0.13 on (sky/utils/ux_utils.py).
+    if (p.id === 'current')
+        await stdout.line(hint(jobId));
     return code ?? 0;
 }
-function hint(jobId, p) {
+function hint(jobId) {
     const I = `${DIM}├── ${RESET}`;
     const L = `${DIM}└── ${RESET}`;
     const B = '\x1b[1m';
     const R = '\x1b[0m';
-    if (p.id === '0.9.3') {
-        return (`\n📋 Useful Commands\nManaged Job ID: ${jobId}` +
-            `\n${I}To cancel the job:\t\t${B}sky jobs cancel ${jobId}${R}` +
-            `\n${I}To stream job logs:\t\t${B}sky jobs logs ${jobId}${R}` +
-            `\n${I}To stream controller logs:\t\t${B}sky jobs logs --controller ${jobId}${R}` +
-            `\n${I}To view all managed jobs:\t\t${B}sky jobs queue${R}` +
-            `\n${L}To view managed job dashboard:\t\t${B}sky jobs dashboard${R}`);
-    }
     return (`\n📋 Useful Commands\nManaged Job ID: ${jobId}` +
         `\n${I}To cancel the job:\t\t${B}sky jobs cancel ${jobId}${R}` +
         `\n${I}To stream job logs:\t\t${B}sky jobs logs ${jobId}${R}` +

@@ -2,6 +2,7 @@
 import { isTerminal, JOB_STATUSES } from '../../sky/job-status.js';
 import { BRIGHT, coloredStatus, FORE, RESET } from '../ansi.js';
 import { BARE, parseCommand } from '../args.js';
+import { CONTROLLER_NOT_UP, controllerState } from '../controller.js';
 import { ClickUsageError } from '../errors.js';
 import { currentUser } from '../identity.js';
 import { stderr, stdout } from '../output.js';
@@ -23,7 +24,7 @@ function spec(p) {
     }
     else {
         options.push({ names: ['--skip-finished', '-s'], dest: 'skipFinished', kind: 'flag' });
-        if (p.id === '0.10.6')
+        if (p.id === '0.10')
             options.push({ names: ['--limit', '-l'], dest: 'limit', kind: 'int' });
     }
     return { path: 'sky jobs queue', options, args: [] };
@@ -55,6 +56,17 @@ export async function jobsQueue(argv, p) {
         }
     }
     const limit = opts.all === true ? undefined : (opts.limit ?? NUM_TO_SHOW);
+    const controller = controllerState();
+    if (controller !== 'up' && opts.refresh !== true) {
+        // The API server's ClusterNotUpError, turned into a hint by the CLI.
+        const hint = controller === 'absent'
+            ? ` (See: ${BRIGHT}sky jobs -h${RESET})`
+            : ` (See finished managed jobs: ${BRIGHT}sky jobs queue --refresh${RESET})`;
+        await stdout.line(`${FORE.cyan}Fetching managed job statuses...${RESET}`);
+        await stdout.line(`${FORE.cyan}${BRIGHT}Managed jobs${RESET}${skipFinished ? ' (showing in-progress jobs only)' : ''}`);
+        await stdout.line(`${CONTROLLER_NOT_UP}${hint}`);
+        return 0;
+    }
     const state = readState();
     const now = simNow(state);
     const me = currentUser();
@@ -183,8 +195,8 @@ function formatTable(rows, p, verbose, showUser, now) {
             if (verbose) {
                 const cur = rs[taskId]?.v ?? rs[0].v;
                 row.push(...(old
-                    ? ['-', '-', '-', rs[0].v.scheduleState, cur.failureReason ? `Failure: ${cur.failureReason}` : '-']
-                    : ['-', '-', '-', '-', '-', rs[0].v.scheduleState, details(cur), '-']));
+                    ? ['-', '-', '-', jobScheduleState(status, taskId, cur), cur.failureReason ? `Failure: ${cur.failureReason}` : '-']
+                    : ['-', '-', '-', '-', '-', jobScheduleState(status, taskId, cur), details(cur), '-']));
             }
             out.push(row);
         }
@@ -221,6 +233,14 @@ function formatTable(rows, p, verbose, showUser, now) {
             out.push(columns.map(() => ''));
     }
     return renderTable(columns, out);
+}
+/** The job's schedule state (one per job in SkyPilot): a later pipeline task waiting to start keeps the job ALIVE. */
+function jobScheduleState(status, taskId, current) {
+    if (isTerminal(status))
+        return 'DONE';
+    if (taskId > 0 && status === 'PENDING')
+        return 'ALIVE';
+    return current.scheduleState;
 }
 function clusterAlive(status) {
     return status === 'RUNNING' || status === 'CANCELLING';

@@ -22,11 +22,15 @@ export function visibleWidth(s: string): number {
 }
 
 let colorEnabled = true;
+let relayedColorEnabled = true;
 
+/**
+ * `auto` is SkyPilot's own behaviour: through a pipe the CLI's own lines (click.echo) lose their codes, while
+ * lines relayed from the API server (job logs, `⚙︎ Job submitted`) keep theirs.
+ */
 export function configureColor(mode: string | undefined, isTty: boolean): void {
-  if (mode === 'never') colorEnabled = false;
-  else if (mode === 'auto') colorEnabled = isTty;
-  else colorEnabled = true;
+  colorEnabled = mode === 'never' ? false : mode === 'auto' ? isTty : true;
+  relayedColorEnabled = mode !== 'never';
 }
 
 export function colorOn(): boolean {
@@ -34,8 +38,8 @@ export function colorOn(): boolean {
 }
 
 /** Drop the codes when colour is off, exactly like click.echo does on a non-TTY. */
-export function out(s: string): string {
-  return colorEnabled ? s : stripAnsi(s);
+export function out(s: string, relayed = false): string {
+  return (relayed ? relayedColorEnabled : colorEnabled) ? s : stripAnsi(s);
 }
 
 /** ManagedJobStatus colours (sky/jobs/state.py _SPOT_STATUS_TO_COLOR). */

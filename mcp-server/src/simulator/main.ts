@@ -4,7 +4,8 @@
 //   SKYLOOP_SIM_HOME       state directory (default ~/.skyloop/sky-sim)
 //   SKYLOOP_SIM_SPEED      simulated seconds per real second (default 60; 0 freezes the clock)
 //   SKYLOOP_SIM_SCENARIO   scenario YAML (default <home>/scenario.yaml if present)
-//   SKYLOOP_SIM_EMULATE    0.9.3 | 0.10.6 | current (or `--emulate X` before the subcommand)
+//   SKYLOOP_SIM_EMULATE    0.9.3 | 0.10.5 (alias 0.10.6) | current = 0.14.1 (or `--emulate X` before the subcommand)
+//   SKYLOOP_SIM_CONTROLLER up (default) | stopped | absent: the jobs controller's cluster
 //   SKYLOOP_SIM_FAULT      hang | api-unreachable | garbage | truncated, optionally `:<command>`
 //                          (the scenario's `faults:` schedules them in simulated time)
 //   SKYLOOP_SIM_CALL_LOG   append each command's name (queue, logs, launch, ...) to this file
@@ -15,7 +16,7 @@ import { configureColor } from './ansi.js';
 import { ClickAbort, ClickUsageError, ExitWith, SimConfigError, SkyException } from './errors.js';
 import { sleep, stderr, stdout } from './output.js';
 import { syncSpeed } from './state.js';
-import { profileFor, type Profile } from './versions.js';
+import { EMULATE_NAMES, profileFor, type Profile } from './versions.js';
 
 // Commands are imported lazily: start-up time matters when callers poll `sky jobs queue`.
 const check: Handler = async (a, p) => (await import('./commands/check.js')).check(a, p);
@@ -82,7 +83,7 @@ async function run(argvIn: string[]): Promise<number> {
     } else break;
   }
   const profile = profileFor(emulate);
-  if (!profile) throw new SimConfigError(`unknown emulated version '${emulate}' (use 0.9.3, 0.10.6 or current)`);
+  if (!profile) throw new SimConfigError(`unknown emulated version '${emulate}' (use ${EMULATE_NAMES.join(', ')})`);
   const first = argv[0];
   if (first === '--version' || first === '-v') {
     await stdout.line(`skypilot, version ${profile.version}`);

@@ -28,6 +28,11 @@ export class Writer {
     await this.raw(`${out(text)}\n`);
   }
 
+  /** Queue one line SkyPilot's client relays from its API server (it keeps its colours through a pipe). */
+  async relayed(text = ''): Promise<void> {
+    await this.raw(`${out(text, true)}\n`);
+  }
+
   async raw(text: string): Promise<void> {
     this.buf.push(text);
     this.size += text.length;

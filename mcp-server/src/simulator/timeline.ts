@@ -313,7 +313,12 @@ export function taskView(task: TaskRecord, t: number): TaskView {
   const { status, backoff } = statusAt(task, t);
   const atts = attempts(task, t);
   let jobDuration = 0;
-  for (const a of atts) jobDuration += (a.end ?? t) - a.start;
+  for (const a of atts) {
+    // SkyPilot stops the duration clock at the end of the job, not when cancellation starts.
+    let end = a.end;
+    if (a.endStatus === 'CANCELLING') end = task.tl.find(([s, at]) => s === 'CANCELLED' && at <= t)?.[1];
+    jobDuration += (end ?? t) - a.start;
+  }
   const first = atts[0];
   const last = atts[atts.length - 1];
   const terminal = isTerminal(status);
@@ -321,12 +326,13 @@ export function taskView(task: TaskRecord, t: number): TaskView {
   if (terminal) {
     for (const [s, at] of task.tl) if (s === status && at <= t) endAt = at;
   }
-  const recoveryCount = task.tl.filter(([s, at]) => s === 'RECOVERING' && at <= t).length;
+  // Counted when a recovery succeeds (set_recovered), not when it starts.
+  const recoveryCount = task.tl.filter(([s, at], i) => s === 'RECOVERING' && at <= t && (task.tl[i + 1]?.[1] ?? Infinity) <= t && task.tl[i + 1]?.[0] === 'RUNNING').length;
   let scheduleState: string;
   if (terminal) scheduleState = 'DONE';
   else if (backoff) scheduleState = 'ALIVE_BACKOFF';
   else if (status === 'PENDING') scheduleState = 'WAITING';
-  else if (status === 'STARTING') scheduleState = 'LAUNCHING';
+  else if (status === 'STARTING' || status === 'SUBMITTED') scheduleState = 'LAUNCHING';
   else scheduleState = 'ALIVE';
   const failureReason = terminal && status !== 'SUCCEEDED' && status !== 'CANCELLED' ? (task.fr ?? null) : null;
   let details: string | null = null;

@@ -35,10 +35,21 @@ function rowCells(line: string, columns: Column[]): string[] {
   return columns.map((col, i) => line.slice(col.start, columns[i + 1]?.start ?? line.length).trim());
 }
 
+/** The jobs controller's cluster as SkyPilot reported it: stopped (autostopped when idle) or absent (never launched). */
+export type ControllerState = 'up' | 'stopped' | 'absent';
+
 export interface ParsedQueue {
   records: JobRecord[];
   /** True when SkyPilot said it only showed the latest N jobs. */
   truncated: boolean;
+  controller: ControllerState;
+}
+
+/** The controller state behind a "No in-progress managed jobs" answer (sky/client/cli: the hint it appends). */
+export function controllerFromNoJobsLine(line: string): ControllerState {
+  if (/See finished managed jobs: sky jobs queue --refresh/.test(line)) return 'stopped';
+  if (/\(See: sky jobs -h\)/.test(line)) return 'absent';
+  return 'up';
 }
 
 /**
@@ -49,7 +60,8 @@ export function parseQueueTable(stdout: string, now: number): ParsedQueue {
   const lines = cleanLines(stdout);
   const headerIndex = lines.findIndex(isHeader);
   if (headerIndex < 0) {
-    if (lines.some((l) => NO_JOBS.test(l.trim()))) return { records: [], truncated: false };
+    const noJobs = lines.find((l) => NO_JOBS.test(l.trim()));
+    if (noJobs !== undefined) return { records: [], truncated: false, controller: controllerFromNoJobsLine(noJobs) };
     throw new QueueParseError(`no job table in the output (expected a header line starting with "ID  ")`);
   }
   if (!stdout.endsWith('\n') && lines.length - 1 > headerIndex && lines.at(-1)?.trim() !== '') {
@@ -122,7 +134,7 @@ export function parseQueueTable(stdout: string, now: number): ParsedQueue {
       time_precision: 'approximate',
     });
   }
-  return { records, truncated };
+  return { records, truncated, controller: 'up' };
 }
 
 function nullIfDash(v: string | undefined): string | null {

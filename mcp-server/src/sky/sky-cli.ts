@@ -4,10 +4,10 @@
 import { execa, type Options as ExecaOptions, type Result } from 'execa';
 import { parseCancelOutput, type CancelResult } from './cancel-output-parser.js';
 import type { JobRecord } from './job-record.js';
-import { isKnownStatus, JOB_EXIT_CODES } from './job-status.js';
+import { isFailure, isKnownStatus, JOB_EXIT_CODES } from './job-status.js';
 import { parseLaunchJobIds } from './launch-output-parser.js';
 import { parseQueueJson } from './queue-json-parser.js';
-import { parseQueueTable, QueueParseError } from './queue-table-parser.js';
+import { parseQueueTable, QueueParseError, type ControllerState } from './queue-table-parser.js';
 import { cleanLine } from './sky-output-text.js';
 import { SkyError, tailLines, usefulErrorLine } from './sky-errors.js';
 import { backoffMs, skyTimeouts, type SkyCallKind, type SkyTimeouts } from './sky-timeouts.js';
@@ -63,6 +63,8 @@ export interface QueueResult {
   records: JobRecord[];
   /** Which output SkyPilot gave: `-o json` where the installed version has it, else the table. */
   source: 'json' | 'table';
+  /** `stopped` or `absent`: SkyPilot could not reach the jobs controller, so the records are empty, not "no jobs". */
+  controller: ControllerState;
 }
 
 export interface LogsOptions {
@@ -73,7 +75,8 @@ export interface LogsOptions {
   onLine?: (line: string) => void;
 }
 
-export type LogsOutcome = 'succeeded' | 'failed' | 'cancelled' | 'not_finished';
+/** `unknown`: SkyPilot printed no final status and its exit code carries none (`--no-follow` from 0.10 on). */
+export type LogsOutcome = 'succeeded' | 'failed' | 'cancelled' | 'not_finished' | 'unknown';
 
 export interface LogsResult {
   job_id: number;
@@ -95,6 +98,19 @@ const LOG_OUTCOMES: Record<number, LogsOutcome> = {
   [JOB_EXIT_CODES.CANCELLED]: 'cancelled',
 };
 
+// How SkyPilot reports a finished job's status in its log output (sky/jobs/utils.py stream_logs_by_id):
+// `✓ Job finished (status: S).`, `✓ Managed job finished: N (status: S).`, `… already in terminal state S.`
+const LOG_FINAL_STATUS = /(?:Job finished|Managed job finished: \d+) \(status: (\w+)\)|already in terminal state (\w+)\./;
+// Newer releases answer an unknown id with this line on stdout and exit 0.
+const LOG_NOT_FOUND = /^Job \d+ not found\.$/;
+
+function outcomeOfStatus(status: string): LogsOutcome {
+  if (status === 'SUCCEEDED') return 'succeeded';
+  if (status === 'CANCELLED') return 'cancelled';
+  if (isFailure(status)) return 'failed';
+  return 'not_finished';
+}
+
 const envNumber = (name: string): number | undefined => {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : undefined;
@@ -111,6 +127,7 @@ export class SkyCli {
   private readonly warned = new Set<string>();
   /** Whether `sky jobs queue -o json` exists in the installed SkyPilot; learned on first use. */
   private jsonQueue: boolean | undefined;
+  private installedVersion: string | undefined;
 
   constructor(options: SkyCliOptions = {}) {
     this.bin = options.bin ?? process.env.SKYLOOP_SKY_BIN ?? 'sky';
@@ -124,7 +141,7 @@ export class SkyCli {
     this.onWarning = options.onWarning ?? ((m) => process.stderr.write(`skyloop: warning: ${m}\n`));
   }
 
-  /** `sky --version` → e.g. `0.10.6`. */
+  /** `sky --version` → e.g. `0.10.5`. */
   async version(): Promise<string> {
     const { stdout } = await this.readOnly('version', ['--version']);
     const m = /version\s+(\S+)/i.exec(stdout);
@@ -138,15 +155,15 @@ export class SkyCli {
       try {
         const { parsed } = await this.readOnly('queue', args, (out) => parseQueueJson(out));
         this.jsonQueue = true;
-        return { records: this.checked(parsed), source: 'json' };
+        return { records: this.checked(parsed), controller: 'up', source: 'json' };
       } catch (e) {
         // Versions before `-o` existed answer with click's usage error (exit 2): fall back to the table.
         if (!(e instanceof SkyError && e.details.exitCode === 2 && /no such option/i.test(e.message))) throw e;
         this.jsonQueue = false;
       }
     }
-    const { parsed } = await this.readOnly('queue', ['jobs', 'queue', '-a', '-v'], (out) => parseQueueTable(out, Date.now() / 1000).records);
-    return { records: this.checked(parsed), source: 'table' };
+    const { parsed } = await this.readOnly('queue', ['jobs', 'queue', '-a', '-v'], (out) => parseQueueTable(out, Date.now() / 1000));
+    return { records: this.checked(parsed.records), controller: parsed.controller, source: 'table' };
   }
 
   /** Submit a managed job (detached) and return its id. Never retried: a blind retry could launch twice. */
@@ -184,15 +201,28 @@ export class SkyCli {
     return { job_id: ids[0] as number, command: result.command };
   }
 
-  /** Stream a job's log (or its controller log) once, with memory bounded by `tail`. */
+  /**
+   * Stream a job's log (or its controller log) once, with memory bounded by `tail`.
+   * The job is looked up in the queue first: for an id SkyPilot does not know, `sky jobs logs --no-follow`
+   * of 0.9/0.10 waits forever.
+   */
   async logs(jobId: number, options: LogsOptions = {}): Promise<LogsResult> {
     positiveInt('job id', jobId);
+    const queue = await this.queue();
+    if (!queue.records.some((r) => r.job_id === jobId)) {
+      const why = queue.controller === 'up' ? '' : ` (the jobs controller is ${queue.controller === 'stopped' ? 'stopped' : 'not launched'})`;
+      throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId} in \`sky jobs queue\`${why}`, 'sky jobs queue', {
+        jobId,
+      });
+    }
     const args = ['jobs', 'logs', '--no-follow'];
     if (options.controller) args.push('--controller');
     args.push(String(jobId));
     const keep = options.tail ?? 200;
     const tail: string[] = [];
     let lineCount = 0;
+    let finalStatus: string | undefined;
+    let notFound = false;
 
     const subprocess = execa(this.bin, args, {
       ...this.execOptions(this.timeouts.logs),
@@ -201,6 +231,9 @@ export class SkyCli {
     for await (const raw of subprocess.iterable({ from: 'stdout' })) {
       const line = cleanLine(String(raw));
       lineCount++;
+      const final = LOG_FINAL_STATUS.exec(line);
+      if (final) finalStatus = final[1] ?? final[2];
+      if (LOG_NOT_FOUND.test(line)) notFound = true;
       options.onLine?.(line);
       if (keep > 0) {
         tail.push(line);
@@ -211,15 +244,28 @@ export class SkyCli {
     const command = result.escapedCommand;
     this.throwIfNotRun(result, command, this.timeouts.logs, 'logs');
     const exitCode = result.exitCode ?? -1;
-    if (exitCode === JOB_EXIT_CODES.NOT_FOUND) {
+    if (exitCode === JOB_EXIT_CODES.NOT_FOUND || notFound) {
       throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId} (\`${command}\`)`, command, {
         exitCode,
         jobId,
       });
     }
-    const outcome = LOG_OUTCOMES[exitCode];
-    if (outcome === undefined) throw this.commandFailed(command, exitCode, String(result.stderr ?? ''), tail.join('\n'));
+    if (LOG_OUTCOMES[exitCode] === undefined) {
+      throw this.commandFailed(command, exitCode, String(result.stderr ?? ''), tail.join('\n'));
+    }
+    // From 0.10 on, `--no-follow` exits 0 whatever the job's status: only the status SkyPilot printed
+    // (or a non-zero JobExitCode, which 0.9 returns) says how the job ended.
+    let outcome: LogsOutcome = finalStatus !== undefined ? outcomeOfStatus(finalStatus) : (LOG_OUTCOMES[exitCode] as LogsOutcome);
+    if (finalStatus === undefined && exitCode === JOB_EXIT_CODES.SUCCEEDED && !(await this.exitCodeTellsOutcome())) {
+      outcome = 'unknown';
+    }
     return { job_id: jobId, outcome, exit_code: exitCode, line_count: lineCount, tail };
+  }
+
+  /** Whether `sky jobs logs --no-follow` returns the job's JobExitCode (0.9.x) rather than 0. */
+  private async exitCodeTellsOutcome(): Promise<boolean> {
+    this.installedVersion ??= await this.version().catch(() => '');
+    return /^0\.9\./.test(this.installedVersion);
   }
 
   /** Cancel managed jobs by id. */

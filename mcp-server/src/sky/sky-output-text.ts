@@ -9,7 +9,8 @@ export const stripAnsi = (s: string): string => s.replace(ANSI, '');
 
 /** Strip colours and control payloads; `\r` progress redraws keep only their final state. */
 export function cleanLine(raw: string): string {
-  let line = raw.replace(PAYLOAD, '');
+  // A terminal capture ends lines with `\r\n`: that `\r` ends the line, it redraws nothing.
+  let line = raw.replace(PAYLOAD, '').replace(/\r+$/, '');
   const cr = line.lastIndexOf('\r');
   if (cr >= 0) line = line.slice(cr + 1);
   return stripAnsi(line);

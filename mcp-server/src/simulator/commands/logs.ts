@@ -4,6 +4,7 @@
 import { exitCodeForStatus, isTerminal, JOB_EXIT_CODES } from '../../sky/job-status.js';
 import { FORE, RESET } from '../ansi.js';
 import { parseCommand, type CommandSpec, type OptionSpec } from '../args.js';
+import { CONTROLLER_NOT_UP, controllerState } from '../controller.js';
 import { SkyException } from '../errors.js';
 import { attemptLines, clusterJobStatus, controllerLines, type TimedLine } from '../job-logs.js';
 import { sleep, stderr, stdout } from '../output.js';
@@ -60,7 +61,7 @@ export async function jobsLogs(argv: string[], p: Profile): Promise<number> {
     const now = simNow(state);
     const ids = state.jobs.filter((j) => j.name === name && !isTerminal(jobStatus(j, now).status)).map((j) => j.id);
     if (ids.length === 0) {
-      await stdout.line(`No running managed job found with name '${name}'.`);
+      await stdout.relayed(`No running managed job found with name '${name}'.`);
       return JOB_EXIT_CODES.NOT_FOUND;
     }
     if (ids.length > 1) {
@@ -74,10 +75,15 @@ export async function jobsLogs(argv: string[], p: Profile): Promise<number> {
   if (jobId === undefined) {
     const latest = state.jobs.reduce((m, j) => Math.max(m, j.id), 0);
     if (latest === 0) {
-      await stdout.line('No managed job found.');
+      await stdout.relayed('No managed job found.');
       return JOB_EXIT_CODES.NOT_FOUND;
     }
     jobId = latest;
+  }
+  if (controllerState() !== 'up') {
+    // The API server's ClusterNotUpError: 0.9.3's client raises it, later clients end silently with 0.
+    if (p.id === '0.9.3') throw new SkyException('ClusterNotUpError', CONTROLLER_NOT_UP);
+    return 0;
   }
   const job = state.jobs.find((j) => j.id === jobId);
   if (opts.controller === true) {
@@ -85,8 +91,10 @@ export async function jobsLogs(argv: string[], p: Profile): Promise<number> {
     return streamController(jobId, follow);
   }
   if (!job) {
-    await stdout.line(`Job ${jobId} not found.`);
-    return JOB_EXIT_CODES.NOT_FOUND;
+    // 0.9.3 and 0.10 wait for the job to appear, printing nothing, forever.
+    if (p.id !== 'current') for (;;) await sleep(60_000);
+    await stdout.relayed(`Job ${jobId} not found.`);
+    return 0;
   }
   let taskFilter: number | undefined;
   const taskArg = args.TASK as string | undefined;
@@ -95,15 +103,16 @@ export async function jobsLogs(argv: string[], p: Profile): Promise<number> {
     if (idx < 0 || idx >= job.tasks.length) {
       const range = job.tasks.length > 1 ? `0-${job.tasks.length - 1}` : '0';
       const shown = /^\d+$/.test(taskArg) ? taskArg : `'${taskArg}'`;
-      await stdout.line(`No task found matching ${shown} in job ${jobId}. Valid task IDs are ${range}.`);
+      await stdout.relayed(`No task found matching ${shown} in job ${jobId}. Valid task IDs are ${range}.`);
       return JOB_EXIT_CODES.NOT_FOUND;
     }
     taskFilter = idx;
   }
-  return streamJob(jobId, { follow, tail, taskFilter, hint: taskArg === undefined });
+  return streamJob(jobId, { follow, tail, taskFilter, hint: taskArg === undefined, profile: p });
 }
 
 interface StreamOpts {
+  profile: Profile;
   follow: boolean;
   tail?: number | undefined;
   taskFilter?: number | undefined;
@@ -128,20 +137,25 @@ async function printAttempt(job: JobRecord, taskIdx: number, stop: number, tail:
   for (const l of attemptLines(job, taskIdx, att)) {
     if (l.at > end) break;
     if (i++ < skip) continue;
-    await stdout.line(l.text);
+    await stdout.relayed(l.text);
   }
+}
+
+/** The exit status: the JobExitCode when following, and with 0.9.3 always; from 0.10 `--no-follow` exits 0. */
+function endCode(status: string, o: StreamOpts): number {
+  return o.follow || o.profile.id === '0.9.3' ? exitCodeForStatus(status) : 0;
 }
 
 /** Follows (or prints) a job's log; returns the JobExitCode. Also used by `sky jobs launch`. */
 export async function streamJob(jobId: number, o: StreamOpts): Promise<number> {
   let { job, now } = loadJob(jobId);
   if (!job) {
-    await stdout.line(`Job ${jobId} not found.`);
+    await stdout.relayed(`Job ${jobId} not found.`);
     return JOB_EXIT_CODES.NOT_FOUND;
   }
   const nTasks = job.tasks.length;
   if (nTasks > 1 && o.hint) {
-    await stdout.line(
+    await stdout.relayed(
       `${FORE.cyan}Hint: This job has ${nTasks} tasks. Use 'sky jobs logs ${jobId} TASK' to view logs for a specific task (TASK can be task ID or name).${RESET}`,
     );
   }
@@ -154,24 +168,26 @@ export async function streamJob(jobId: number, o: StreamOpts): Promise<number> {
       if (attempts(task, now).length === 0) continue;
       any = true;
       const label = `Task ${task.name}(${i})`;
-      if (nTasks > 1 || o.taskFilter !== undefined) await stdout.line(`=== ${label} ===`);
+      if (nTasks > 1 || o.taskFilter !== undefined) await stdout.relayed(`=== ${label} ===`);
       await printAttempt(job, i, now, o.tail);
       const ts = statusAt(task, now).status;
       if ((nTasks > 1 || o.taskFilter !== undefined) && isTerminal(ts)) {
-        await stdout.line(`${RESET}${FORE.green}✓ ${label} finished (status: ${ts}).${RESET}${RESET}`);
+        await stdout.relayed(`${RESET}${FORE.green}✓ ${label} finished (status: ${ts}).${RESET}${RESET}`);
       }
     }
     if (any) {
-      await stdout.line(`${RESET}${FORE.green}✓ Job finished (status: ${status}).${RESET}${RESET}`);
-      return exitCodeForStatus(status);
+      // 0.10 added the epilogue; the CLI then echoes the (empty) message.
+      if (o.profile.id !== '0.9.3') await stdout.relayed(`${RESET}${FORE.green}✓ Job finished (status: ${status}).${RESET}${RESET}`);
+      await stdout.relayed('');
+      return endCode(status, o);
     }
     let msg = `${FORE.yellow}Job ${jobId} is already in terminal state ${status}. For more details, run: sky jobs logs --controller ${jobId}${RESET}`;
     if (status.startsWith('FAILED')) {
       const failed = job.tasks.find((t) => statusAt(t, now).status === status);
       msg += `\nFailure reason: ${failed?.fr ?? null}`;
     }
-    await stdout.line(msg);
-    return exitCodeForStatus(status);
+    await stdout.relayed(msg);
+    return endCode(status, o);
   }
 
   if (!o.follow) {
@@ -202,7 +218,7 @@ export async function streamJob(jobId: number, o: StreamOpts): Promise<number> {
     const task = job.tasks[taskIdx]!;
     const atts = attempts(task, now);
     if (atts.length - 1 > attIdx && !(gen && pending && !pending.done)) {
-      if (attIdx >= 0) await stdout.line(`${FORE.yellow}The job cluster is preempted or failed.${RESET}`);
+      if (attIdx >= 0) await stdout.relayed(`${FORE.yellow}The job cluster is preempted or failed.${RESET}`);
       attIdx = atts.length - 1;
       const att = atts[attIdx]!;
       gen = attemptLines(job, taskIdx, att);
@@ -223,7 +239,7 @@ export async function streamJob(jobId: number, o: StreamOpts): Promise<number> {
       const att = atts[attIdx];
       const stop = Math.min(now, att?.end ?? Number.POSITIVE_INFINITY);
       while (!pending.done && pending.value.at <= stop) {
-        await stdout.line(pending.value.text);
+        await stdout.relayed(pending.value.text);
         pending = gen.next();
       }
       if (!pending.done && pending.value.at > now && (waitUntil === undefined || pending.value.at < waitUntil)) {
@@ -234,9 +250,9 @@ export async function streamJob(jobId: number, o: StreamOpts): Promise<number> {
         pending = { done: true, value: undefined };
         const endStatus = att.endStatus ?? 'FAILED';
         if (endStatus !== 'RECOVERING' && endStatus !== 'PENDING') {
-          await stdout.line(`${RESET}${FORE.green}✓ Job finished (status: ${clusterJobStatus(endStatus)}).${RESET}${RESET}`);
+          await stdout.relayed(`${RESET}${FORE.green}✓ Job finished (status: ${clusterJobStatus(endStatus)}).${RESET}${RESET}`);
           if (endStatus === 'SUCCEEDED' && o.taskFilter === undefined && taskIdx < job.tasks.length - 1) {
-            await stdout.line('');
+            await stdout.relayed('');
             taskIdx++;
             attIdx = -1;
             gen = undefined;
@@ -261,7 +277,7 @@ export async function streamJob(jobId: number, o: StreamOpts): Promise<number> {
     const s = jobStatus(job, now).status;
     if (!o.follow && !isTerminal(s)) return JOB_EXIT_CODES.SUCCEEDED;
     if (isTerminal(s)) {
-      await stdout.line(`${RESET}${FORE.green}✓ Managed job finished: ${jobId} (status: ${s}).${RESET}${RESET}`);
+      await stdout.relayed(`${RESET}${FORE.green}✓ Managed job finished: ${jobId} (status: ${s}).${RESET}${RESET}`);
       return exitCodeForStatus(s);
     }
     await stdout.flush();
@@ -282,7 +298,7 @@ async function streamController(jobId: number, follow: boolean): Promise<number>
         break;
       }
       if (i++ >= printed) {
-        await stdout.line(l.text);
+        await stdout.relayed(l.text);
         printed = i;
       }
     }

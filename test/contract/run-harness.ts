@@ -1,0 +1,55 @@
+// Runs the Python contract harness (harness/sky_contract.py) with one SkyPilot release's interpreter:
+// one process per batch of scenarios, each command a fresh `sky` process forked from it.
+import { execa } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ContractVersion } from './skypilot-versions.js';
+import type { Scenario } from './scenario.js';
+
+const HARNESS_DIR = fileURLToPath(new URL('./harness/', import.meta.url));
+
+export interface CommandResult {
+  argv: string[];
+  stdout: string;
+  stderr: string;
+  /** null when the command did not finish within its time limit (and was stopped). */
+  exit_code: number | null;
+  timed_out: boolean;
+}
+
+export interface ScenarioResult {
+  id: string;
+  job_ids: number[];
+  results: CommandResult[];
+}
+
+export interface HarnessRun {
+  version: string;
+  scenarios: ScenarioResult[];
+}
+
+export async function runHarness(v: ContractVersion, scenarios: Scenario[]): Promise<Map<string, ScenarioResult>> {
+  if (!v.venv) throw new Error(`SkyPilot ${v.version} is not installed`);
+  const home = mkdtempSync(join(tmpdir(), `skyloop-contract-${v.version}-`));
+  try {
+    const r = await execa(v.venv.python, [join(HARNESS_DIR, 'sky_contract.py')], {
+      input: JSON.stringify(scenarios),
+      // SkyPilot's state lives under HOME; a fresh one per run. The clock is UTC like a CI machine's.
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TZ: 'UTC', PYTHONPATH: HARNESS_DIR, PYTHONDONTWRITEBYTECODE: '1' },
+      extendEnv: false,
+      reject: false,
+      timeout: 15 * 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (r.exitCode !== 0) {
+      throw new Error(`contract harness for SkyPilot ${v.version} failed (exit ${r.exitCode}):\n${String(r.stderr).slice(-4000)}`);
+    }
+    const run = JSON.parse(String(r.stdout)) as HarnessRun;
+    if (run.version !== v.version) throw new Error(`venv skypilot-${v.version} runs SkyPilot ${run.version}`);
+    return new Map(run.scenarios.map((s) => [s.id, s]));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
