@@ -16,7 +16,7 @@ export async function analyzeJob(jobId, sky, library, known) {
     const ctx = { status: job.status, failure_reason: job.failure_reason };
     const read = async (controller) => {
         const analyzer = new LogAnalyzer(library);
-        await sky.logs(jobId, { controller, tail: 0, onLine: (line) => analyzer.write(`${line}\n`) });
+        await sky.logs(jobId, { controller, tail: 0, inQueue: true, onLine: (line) => analyzer.write(`${line}\n`) });
         return analyzer.finish(ctx);
     };
     const controllerFirst = CONTROLLER_STATUSES.has(job.status);

@@ -127,8 +127,8 @@ export class SkyCli {
      */
     async logs(jobId, options = {}) {
         positiveInt('job id', jobId);
-        const queue = await this.queue();
-        if (!queue.records.some((r) => r.job_id === jobId)) {
+        const queue = options.inQueue ? undefined : await this.queue();
+        if (queue && !queue.records.some((r) => r.job_id === jobId)) {
             const why = queue.controller === 'up' ? '' : ` (the jobs controller is ${queue.controller === 'stopped' ? 'stopped' : 'not launched'})`;
             throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId} in \`sky jobs queue\`${why}`, 'sky jobs queue', {
                 jobId,

@@ -73,6 +73,8 @@ export interface LogsOptions {
   tail?: number;
   /** Called with every line, ANSI and control payloads stripped. */
   onLine?: (line: string) => void;
+  /** The caller found this id in a queue it has just read: skip the look-up (one queue call per poll). */
+  inQueue?: boolean;
 }
 
 /** `unknown`: SkyPilot printed no final status and its exit code carries none (`--no-follow` from 0.10 on). */
@@ -208,8 +210,8 @@ export class SkyCli {
    */
   async logs(jobId: number, options: LogsOptions = {}): Promise<LogsResult> {
     positiveInt('job id', jobId);
-    const queue = await this.queue();
-    if (!queue.records.some((r) => r.job_id === jobId)) {
+    const queue = options.inQueue ? undefined : await this.queue();
+    if (queue && !queue.records.some((r) => r.job_id === jobId)) {
       const why = queue.controller === 'up' ? '' : ` (the jobs controller is ${queue.controller === 'stopped' ? 'stopped' : 'not launched'})`;
       throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId} in \`sky jobs queue\`${why}`, 'sky jobs queue', {
         jobId,
