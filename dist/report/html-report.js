@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { redact } from '../diagnosis/redact.js';
-import { combos } from './markdown-report.js';
+import { combos, gridLayout } from './markdown-report.js';
 import { attemptOutcome } from './report-model.js';
 import { fmt, levelText } from './results-analysis.js';
 export const htmlReportPath = (outputsDir, experimentId) => join(outputsDir, `factorial_report_${experimentId}.html`);
@@ -33,13 +33,7 @@ function ramp(t) {
 }
 const slugId = (condition) => `c-${condition.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
 function heatmap(model) {
-    const factors = Object.entries(model.manifest.factors);
-    const split = Math.ceil(factors.length / 2);
-    const rowFactors = factors.slice(0, split);
-    const colFactors = factors.slice(split);
-    const names = factors.map(([f]) => f);
-    const key = (levels) => JSON.stringify(names.map((f) => levels[f] ?? null));
-    const byLevels = new Map(model.conditions.map((c) => [key(c.entry.levels), c]));
+    const { rowFactors, colFactors, at } = gridLayout(model);
     const values = new Map(model.results.conditions.map((c) => [c.condition, c]));
     const primary = model.results.primary;
     const nums = model.results.conditions.flatMap((c) => (primary && c.values[primary.name] != null ? [c.values[primary.name]] : []));
@@ -50,7 +44,7 @@ function heatmap(model) {
     const head = `<tr><th>${esc(rowFactors.map(([f]) => f).join(' × '))}${colFactors.length ? ` \\ ${esc(colFactors.map(([f]) => f).join(' × '))}` : ''}</th>${cols.map((c) => `<th>${esc(label(c))}</th>`).join('')}</tr>`;
     const rows = combos(rowFactors).map((row) => {
         const cells = cols.map((col) => {
-            const c = byLevels.get(key({ ...row, ...col }));
+            const c = at({ ...row, ...col });
             if (!c)
                 return '<td class="empty">–</td>';
             const v = values.get(c.entry.condition);

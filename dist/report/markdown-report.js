@@ -52,15 +52,17 @@ export function combos(factors) {
         out = out.flatMap((c) => levels.map((l) => ({ ...c, [f]: l })));
     return out;
 }
-/** Rows: every combination of the first half of the factors; columns: the rest. */
-export function renderGrid(model) {
+/** The report grid: rows are every combination of the first half of the factors, columns the rest. */
+export function gridLayout(model) {
     const factors = Object.entries(model.manifest.factors);
     const split = Math.ceil(factors.length / 2);
-    const rowFactors = factors.slice(0, split);
-    const colFactors = factors.slice(split);
     const names = factors.map(([f]) => f);
     const key = (levels) => JSON.stringify(names.map((f) => levels[f] ?? null));
     const byLevels = new Map(model.conditions.map((c) => [key(c.entry.levels), c]));
+    return { rowFactors: factors.slice(0, split), colFactors: factors.slice(split), at: (levels) => byLevels.get(key(levels)) };
+}
+export function renderGrid(model) {
+    const { rowFactors, colFactors, at } = gridLayout(model);
     const label = (combo) => Object.entries(combo)
         .map(([f, l]) => levelText(f, l))
         .join(' · ') || 'result';
@@ -71,7 +73,7 @@ export function renderGrid(model) {
         `|${' --- |'.repeat(cols.length + 1)}`,
     ];
     for (const row of combos(rowFactors)) {
-        const cells = cols.map((col) => gridCell(byLevels.get(key({ ...row, ...col }))));
+        const cells = cols.map((col) => gridCell(at({ ...row, ...col })));
         lines.push(`| ${cell(label(row))} | ${cells.map(cell).join(' | ')} |`);
     }
     return lines;

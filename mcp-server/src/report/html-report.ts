@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { redact } from '../diagnosis/redact.js';
 import type { Attempt } from '../factorial/manifest.js';
-import { combos } from './markdown-report.js';
+import { combos, gridLayout } from './markdown-report.js';
 import { attemptOutcome, type ConditionReport, type Level, type Outcome, type ReportModel } from './report-model.js';
 import { fmt, levelText, type MainEffect } from './results-analysis.js';
 
@@ -40,13 +40,7 @@ function ramp(t: number): string {
 const slugId = (condition: string) => `c-${condition.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
 
 function heatmap(model: ReportModel): string {
-  const factors = Object.entries(model.manifest.factors);
-  const split = Math.ceil(factors.length / 2);
-  const rowFactors = factors.slice(0, split);
-  const colFactors = factors.slice(split);
-  const names = factors.map(([f]) => f);
-  const key = (levels: Record<string, Level>) => JSON.stringify(names.map((f) => levels[f] ?? null));
-  const byLevels = new Map(model.conditions.map((c) => [key(c.entry.levels), c]));
+  const { rowFactors, colFactors, at } = gridLayout(model);
   const values = new Map(model.results.conditions.map((c) => [c.condition, c]));
   const primary = model.results.primary;
   const nums = model.results.conditions.flatMap((c) => (primary && c.values[primary.name] != null ? [c.values[primary.name] as number] : []));
@@ -57,7 +51,7 @@ function heatmap(model: ReportModel): string {
   const head = `<tr><th>${esc(rowFactors.map(([f]) => f).join(' × '))}${colFactors.length ? ` \\ ${esc(colFactors.map(([f]) => f).join(' × '))}` : ''}</th>${cols.map((c) => `<th>${esc(label(c))}</th>`).join('')}</tr>`;
   const rows = combos(rowFactors).map((row) => {
     const cells = cols.map((col) => {
-      const c = byLevels.get(key({ ...row, ...col }));
+      const c = at({ ...row, ...col });
       if (!c) return '<td class="empty">–</td>';
       const v = values.get(c.entry.condition);
       const value = primary ? v?.values[primary.name] : null;

@@ -60,15 +60,18 @@ export function combos(factors: [string, Level[]][]): Record<string, Level>[] {
   return out;
 }
 
-/** Rows: every combination of the first half of the factors; columns: the rest. */
-export function renderGrid(model: ReportModel): string[] {
+/** The report grid: rows are every combination of the first half of the factors, columns the rest. */
+export function gridLayout(model: ReportModel) {
   const factors = Object.entries(model.manifest.factors);
   const split = Math.ceil(factors.length / 2);
-  const rowFactors = factors.slice(0, split);
-  const colFactors = factors.slice(split);
   const names = factors.map(([f]) => f);
   const key = (levels: Record<string, Level>) => JSON.stringify(names.map((f) => levels[f] ?? null));
   const byLevels = new Map(model.conditions.map((c) => [key(c.entry.levels), c]));
+  return { rowFactors: factors.slice(0, split), colFactors: factors.slice(split), at: (levels: Record<string, Level>) => byLevels.get(key(levels)) };
+}
+
+export function renderGrid(model: ReportModel): string[] {
+  const { rowFactors, colFactors, at } = gridLayout(model);
   const label = (combo: Record<string, Level>) =>
     Object.entries(combo)
       .map(([f, l]) => levelText(f, l))
@@ -80,7 +83,7 @@ export function renderGrid(model: ReportModel): string[] {
     `|${' --- |'.repeat(cols.length + 1)}`,
   ];
   for (const row of combos(rowFactors)) {
-    const cells = cols.map((col) => gridCell(byLevels.get(key({ ...row, ...col }))));
+    const cells = cols.map((col) => gridCell(at({ ...row, ...col })));
     lines.push(`| ${cell(label(row))} | ${cells.map(cell).join(' | ')} |`);
   }
   return lines;
