@@ -82,7 +82,9 @@ async function trackingServer() {
   const server = spawn(join(venv, 'bin', 'mlflow'), ['server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1',
     '--backend-store-uri', `sqlite:///${join(dir, 'mlflow.db')}`, '--default-artifact-root', join(dir, 'artifacts')],
   { stdio: ['ignore', 'ignore', 'ignore'], detached: true });
-  // mlflow runs uvicorn as a child: stop the whole process group.
+  // mlflow runs uvicorn as a child: stop the whole process group when the demo ends (unref: the server must
+  // not keep the demo alive, or 'exit' never comes).
+  server.unref();
   process.on('exit', () => { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ } });
   const uri = `http://127.0.0.1:${port}`;
   console.log(`starting an MLflow tracking server at ${uri} (its database set-up takes a little while)…`);
