@@ -3,6 +3,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as analyzeLogs from './analyze-logs.js';
+import * as integrity from './integrity.js';
 import * as pollExperiment from './poll-experiment.js';
 import * as queueParse from './queue-parse.js';
 import * as supervisorNight from './supervisor-night.js';
@@ -10,7 +11,7 @@ import * as supervisorNight from './supervisor-night.js';
 const started = performance.now();
 console.log(`skyloop bench — node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load ${loadavg()[0].toFixed(1)}, ${new Date().toISOString()}`);
 console.log('absolute times move with machine load; the ratios to the same-run baselines are the numbers to compare');
-for (const bench of [queueParse, pollExperiment, analyzeLogs, supervisorNight]) {
+for (const bench of [queueParse, pollExperiment, analyzeLogs, supervisorNight, integrity]) {
   const { title, lines } = await bench.run();
   console.log(`\n${title}\n${lines.map((l) => `  ${l}`).join('\n')}`);
 }

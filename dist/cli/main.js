@@ -1,3 +1,4 @@
+import { redact, redactingWriter } from '../redaction/redact.js';
 import { SkyError } from '../sky/sky-errors.js';
 import { packageVersion } from '../util/package-root.js';
 import { CLI_JSON_SCHEMA_VERSION, UsageError } from './cli-error.js';
@@ -8,8 +9,8 @@ import { preflightCommand, preflightHelp } from './commands/preflight.js';
 import { ralphCommand, ralphHelp } from './commands/ralph.js';
 import { queueCommand, queueHelp } from './commands/queue.js';
 // Errors whose message is the whole story; anything else is a bug and gets its stack trace.
-const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR']);
-const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal', 'CliError', 'SupervisorRunning', 'CancelRefused']);
+const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOSPC']);
+const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal', 'CliError', 'SupervisorRunning', 'CancelRefused', 'ManifestUnreadableError', 'StoreWriteError', 'InvalidExperimentIdError']);
 const COMMANDS = {
     queue: { summary: 'list every managed job (normalised records; --json for scripts)', help: queueHelp, run: queueCommand },
     factorial: { summary: 'launch, watch, inspect and diagnose a factorial grid of jobs', help: factorialHelp, run: factorialCommand },
@@ -76,9 +77,13 @@ function jsonError(e, kind) {
         };
     return { schema_version: CLI_JSON_SCHEMA_VERSION, error: { kind, ...body } };
 }
+// Every byte the CLI prints passes the redaction choke point, text and --json alike.
+const stdout = redactingWriter(process.stdout);
+const stderrWrite = process.stderr.write.bind(process.stderr);
+process.stderr.write = ((chunk, ...rest) => stderrWrite(typeof chunk === 'string' ? redact(chunk) : redact(Buffer.from(chunk).toString('utf8')), ...rest));
 const argv = process.argv.slice(2);
 try {
-    process.exitCode = await main(argv);
+    process.exitCode = await main(argv, stdout);
 }
 catch (e) {
     const error = e;
@@ -97,3 +102,4 @@ catch (e) {
         process.exitCode = 1;
     }
 }
+stdout.flush();

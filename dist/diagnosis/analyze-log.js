@@ -1,10 +1,12 @@
 import { cleanLine } from '../sky/sky-output-text.js';
 import { fingerprintOf, stripRankPrefix, stripRayPrefix } from './fingerprint.js';
-import { redact } from './redact.js';
+import { redact } from '../redaction/redact.js';
 /** Matches in the last LIVE_TAIL_LINES lines are live; earlier ones may have been recovered from. */
 const LIVE_TAIL_LINES = 300;
 const CONTEXT_LINES = 3;
 const MAX_LINE_CHARS = 4_000;
+/** Bytes kept from each end of a line too long to hold (together well under MAX_LINE_CHARS). */
+const HUGE_LINE_KEEP = 1_500;
 const RECENT_MATCHES = 16;
 /** Bytes kept back at the end of a chunk so that a match's following lines are in the same chunk. */
 const LOOKAHEAD_BYTES = 64 * 1024;
@@ -134,7 +136,11 @@ const NEWLINE = 10;
 function decodeLine(buf, start) {
     const nl = buf.indexOf(NEWLINE, start);
     const end = nl < 0 ? buf.length : nl;
-    return { text: stripRankPrefix(stripRayPrefix(cleanLine(buf.toString('utf8', start, Math.min(end, start + MAX_LINE_CHARS))))), end };
+    // A line too long to quote keeps its head and its tail: an error at the end of a huge line is still seen.
+    const raw = end - start <= MAX_LINE_CHARS
+        ? buf.toString('utf8', start, end)
+        : `${buf.toString('utf8', start, start + HUGE_LINE_KEEP)} … ${buf.toString('utf8', end - HUGE_LINE_KEEP, end)}`;
+    return { text: stripRankPrefix(stripRayPrefix(cleanLine(raw))), end };
 }
 function linesBefore(buf, lineStart, n) {
     const out = [];
@@ -186,9 +192,15 @@ export class LogAnalyzer {
         const all = Buffer.concat(this.pending, this.pendingBytes);
         const cut = all.lastIndexOf(NEWLINE, all.length - LOOKAHEAD_BYTES);
         if (cut < 0) {
-            // One enormous line: keep its start only (memory stays bounded).
-            this.pending = [all.subarray(0, MAX_LINE_CHARS)];
-            this.pendingBytes = MAX_LINE_CHARS;
+            // One enormous line: keep its head and its tail, so memory stays bounded and an error at its end
+            // is still found; whatever follows its end stays as it is.
+            const end = all.indexOf(NEWLINE);
+            const line = end < 0 ? all : all.subarray(0, end);
+            const kept = [line.subarray(0, HUGE_LINE_KEEP), Buffer.from(' … '), line.subarray(line.length - HUGE_LINE_KEEP)];
+            if (end >= 0)
+                kept.push(all.subarray(end));
+            this.pending = kept.map((b) => Buffer.from(b));
+            this.pendingBytes = this.pending.reduce((n, b) => n + b.length, 0);
             return;
         }
         this.process(all.subarray(0, cut + 1));

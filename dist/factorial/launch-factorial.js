@@ -4,7 +4,7 @@
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { refuse } from '../rules/rule-refusal.js';
-import { withFileLock } from '../store/file-lock.js';
+import { LockBusyError, withFileLock } from '../store/file-lock.js';
 import { ExperimentStore } from '../store/experiment-store.js';
 import { resolveResultsSettings } from '../tracking/results-settings.js';
 import { gitState } from '../vcs/git-state.js';
@@ -29,6 +29,9 @@ export const LaunchFactorialResultSchema = z.object({
     already_launched: z.number().int(),
     failed: z.array(z.object({ condition: z.string(), error: z.string() })),
     all_terminal: z.boolean().describe('Nothing was left to launch and every job of the experiment is terminal'),
+    outcome_unknown: z
+        .array(z.object({ condition: z.string(), error: z.string() }))
+        .describe('sky may have submitted these although it reported an error: not failed, reconciled by job name on every poll'),
 });
 export async function launchFactorial(configPath, { approve = false, onProgress }, ctx) {
     const files = loadExperimentFiles(configPath);
@@ -87,8 +90,8 @@ export async function launchFactorial(configPath, { approve = false, onProgress 
 /** Only one process launches (or relaunches) an experiment at a time. */
 export function withLaunchLock(store, experiment, fn) {
     return withFileLock(`${store.manifestPath}.launch`, fn, 0).catch((e) => {
-        if (/timed out .* waiting for the lock/.test(e.message)) {
-            throw new LaunchRefused(`another skyloop process is launching experiment '${experiment}' right now`);
+        if (e instanceof LockBusyError) {
+            throw new LaunchRefused(`another skyloop process is launching experiment '${experiment}' right now (lock ${e.lockPath}, held by ${e.owner})`);
         }
         throw e;
     });
@@ -114,7 +117,7 @@ async function launchPending(files, image, estimate, store, ctx, onProgress) {
         };
     });
     const alreadyLaunched = store.read().jobs.filter((j) => currentAttempt(j)?.launch_state === 'launched').length;
-    const { launched, reconciled, failed } = await launchIntents(store, cfg, ctx, onProgress);
+    const { launched, reconciled, failed, outcome_unknown } = await launchIntents(store, cfg, ctx, onProgress);
     return {
         experiment_id: cfg.experiment,
         manifest_path: store.manifestPath,
@@ -126,6 +129,7 @@ async function launchPending(files, image, estimate, store, ctx, onProgress) {
         already_launched: alreadyLaunched,
         failed,
         all_terminal: launched === 0 && reconciled === 0 && summarize(store.read(), ctx.now()).all_terminal,
+        outcome_unknown,
     };
 }
 const slugOf = (conditions, id) => {

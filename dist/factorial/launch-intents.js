@@ -1,7 +1,28 @@
 import { jobIdentityEnv } from '../tracking/results-settings.js';
+import { SkyError } from '../sky/sky-errors.js';
 import { canScanProcesses, isProcessAlive, processesWithEnv } from '../util/process-scan.js';
 import { factorEnvVar } from './experiment-config.js';
-import { applyQueue, currentAttempt, recordLaunch, syncEntry } from './manifest.js';
+import { applyQueue, currentAttempt, findEntry, recordLaunch, syncEntry } from './manifest.js';
+/**
+ * Whether `sky jobs launch` may have submitted the job although it did not report an id: it timed out,
+ * exited non-zero after running (only a usage error, exit 2, is refused before anything is sent), or
+ * printed no id we can read. Not when it never ran (not installed) or skyloop refused the arguments.
+ */
+export function launchOutcomeUnknown(e) {
+    if (!(e instanceof SkyError))
+        return false;
+    if (e.kind === 'not_installed')
+        return false;
+    if (e.kind === 'command_failed')
+        return e.details.exitCode !== 2;
+    return true;
+}
+/**
+ * A launch that ended with a SkyPilot exception has either submitted by then or not at all, so a queue
+ * read after it ended settles it; a time-out or a missing id may still be followed by a submission the
+ * API server is working on, so those stay unknown until the queue shows the job or they settle.
+ */
+const settlesAtOnce = (e) => e instanceof SkyError && e.kind === 'command_failed' && e.details.exceptionClass !== undefined;
 /** Launch every condition whose newest attempt is an intent. */
 export async function launchIntents(store, cfg, ctx, onProgress) {
     const reconciled = await reconcileIntents(store, ctx);
@@ -11,6 +32,7 @@ export async function launchIntents(store, cfg, ctx, onProgress) {
         .map((j) => ({ entry: j, attempt: currentAttempt(j) }));
     const recorder = outcomeRecorder(store);
     const failed = [];
+    const unknown = [];
     let launched = 0;
     await forEachConcurrently(pending, cfg.launch.concurrency, async ({ entry, attempt }) => {
         const ref = { condition: entry.condition, job_name: attempt.job_name, batch: attempt.batch };
@@ -33,13 +55,42 @@ export async function launchIntents(store, cfg, ctx, onProgress) {
         }
         catch (e) {
             const error = e.message;
-            failed.push({ condition: entry.condition, error });
-            await recorder.record(entry.condition, { error }, { type: 'launch_failed', ...ref, error });
+            if (launchOutcomeUnknown(e)) {
+                unknown.push({ condition: entry.condition, error, settles: settlesAtOnce(e), ref });
+                await recorder.record(entry.condition, { unknown: error, at: ctx.now().toISOString() }, { type: 'launch_outcome_unknown', ...ref, error });
+            }
+            else {
+                failed.push({ condition: entry.condition, error });
+                await recorder.record(entry.condition, { error }, { type: 'launch_failed', ...ref, error });
+            }
         }
         onProgress?.(launched + failed.length, pending.length);
     });
     await recorder.flush();
-    return { launched, reconciled, failed };
+    // Settle what can be settled now: an ambiguous launch whose job is in the queue was launched; one that
+    // ended with an exception and is not in the queue failed. The queue unreachable: every poll reconciles.
+    let found = 0;
+    if (unknown.length > 0) {
+        const settles = unknown.filter((u) => u.settles);
+        found = await adoptFromQueue(store, ctx, (m) => {
+            const events = [];
+            for (const u of settles) {
+                if (currentAttempt(findEntry(m, u.condition))?.launch_state !== 'outcome_unknown')
+                    continue;
+                recordLaunch(m, u.condition, { error: u.error });
+                failed.push({ condition: u.condition, error: u.error });
+                events.push({ type: 'launch_failed', ...u.ref, error: u.error });
+            }
+            return events;
+        }).catch(() => 0);
+    }
+    const stillUnknown = new Set(store.read().jobs.filter((j) => currentAttempt(j)?.launch_state === 'outcome_unknown').map((j) => j.condition));
+    return {
+        launched,
+        reconciled: reconciled + found,
+        failed,
+        outcome_unknown: unknown.filter((u) => stillUnknown.has(u.condition)).map(({ condition, error }) => ({ condition, error })),
+    };
 }
 /** A launch that failed never created a job: turn it back into an intent so a re-run tries again. */
 export function retryFailedLaunches(m) {
@@ -78,18 +129,19 @@ async function reconcileIntents(store, ctx) {
     // Without /proc a launch whose pid was never written cannot be seen: give it the time a launch may take.
     if (!scan && started.length > pids.length)
         await new Promise((r) => setTimeout(r, Math.min(ctx.orphanWaitMs, 60_000)));
+    return adoptFromQueue(store, ctx);
+}
+/**
+ * One `sky jobs queue`: adopt every intent and ambiguous launch whose job name it shows; `then` may settle
+ * what the queue did not show, in the same manifest write.
+ */
+async function adoptFromQueue(store, ctx, then) {
     const { records } = await ctx.sky.queue();
     return store.update((m) => {
-        const waiting = new Map(m.jobs.map((j) => [j.condition, currentAttempt(j)?.launch_state === 'intent']));
-        applyQueue(m, records);
-        const events = [];
-        for (const j of m.jobs) {
-            const a = currentAttempt(j);
-            if (waiting.get(j.condition) && a?.launch_state === 'launched' && a.job_id !== null) {
-                events.push({ type: 'launched', condition: j.condition, job_name: a.job_name, batch: a.batch, job_id: a.job_id, reconciled: true });
-            }
-        }
-        return { events, result: events.length };
+        const { adopted } = applyQueue(m, records, ctx.now());
+        const events = adopted.map((a) => ({ type: 'launched', ...a, reconciled: true }));
+        events.push(...(then?.(m) ?? []));
+        return { events, result: adopted.length };
     });
 }
 /** Identifies one condition's launch of one experiment among the machine's processes. */

@@ -40,9 +40,12 @@ export const AttemptSchema = z.object({
     job_name: z.string(),
     job_id: z.number().int().nullable(),
     launch_state: z
-        .enum(['intent', 'launched', 'launch_failed'])
-        .describe('intent is recorded before `sky jobs launch` runs, so an interrupted launch can be reconciled'),
+        .enum(['intent', 'launched', 'launch_failed', 'outcome_unknown'])
+        .describe('intent is recorded before `sky jobs launch` runs, so an interrupted launch can be reconciled; outcome_unknown: ' +
+        'sky may have submitted the job (non-zero exit after submitting, time-out, no id printed): reconciled with the ' +
+        'queue by job name on every poll, never treated as failed before that'),
     launch_error: z.string().nullable(),
+    outcome_unknown_since: Iso.nullable().optional().describe('When the ambiguous launch ended (outcome_unknown only)'),
     image: z.string().nullable().describe('docker: image the attempt runs on'),
     status: z.string().nullable().describe('SkyPilot managed-job status, null before the first poll'),
     submitted_at: Iso.nullable(),
@@ -196,6 +199,12 @@ export const ManifestSchema = z.object({
 });
 export const NOT_LAUNCHED = 'NOT_LAUNCHED';
 export const LAUNCH_FAILED = 'LAUNCH_FAILED';
+export const LAUNCH_UNKNOWN = 'LAUNCH_UNKNOWN';
+/**
+ * An ambiguous launch whose job name the queue still does not show this long after it ended did not
+ * submit: SkyPilot's API server finishes or drops a launch request well within it.
+ */
+export const OUTCOME_UNKNOWN_SETTLE_S = 600;
 export function createManifest(m) {
     const now = m.now.toISOString();
     return {
@@ -261,7 +270,8 @@ export function syncEntry(entry) {
         return;
     entry.job_id = a.job_id;
     entry.relaunch_batch = a.batch;
-    entry.status = a.launch_state === 'launch_failed' ? LAUNCH_FAILED : (a.status ?? NOT_LAUNCHED);
+    entry.status =
+        a.launch_state === 'launch_failed' ? LAUNCH_FAILED : a.launch_state === 'outcome_unknown' ? (a.status ?? LAUNCH_UNKNOWN) : (a.status ?? NOT_LAUNCHED);
     entry.start_time = a.start_time;
     entry.end_time = a.end_time;
     entry.duration_seconds = a.duration_seconds;
@@ -311,6 +321,14 @@ export function recordLaunch(manifest, condition, outcome) {
         attempt.launch_state = 'launched';
         attempt.launch_error = null;
     }
+    else if ('unknown' in outcome) {
+        // A queue poll may already have found the job by name meanwhile: then it is launched.
+        if (attempt.job_id === null) {
+            attempt.launch_state = 'outcome_unknown';
+            attempt.launch_error = outcome.unknown;
+            attempt.outcome_unknown_since = outcome.at;
+        }
+    }
     else {
         attempt.launch_state = 'launch_failed';
         attempt.launch_error = outcome.error;
@@ -321,10 +339,12 @@ export function recordLaunch(manifest, condition, outcome) {
 const iso = (unixSeconds) => unixSeconds === null ? null : new Date(unixSeconds * 1000).toISOString();
 const round2 = (x) => Math.round(x * 100) / 100;
 /**
- * Fold one `sky jobs queue` result into the manifest. Jobs are matched by job id, and intents (no id yet)
- * by job name. Returns the status changes, in manifest order.
+ * Fold one `sky jobs queue` result into the manifest. Jobs are matched by job id, and intents and
+ * ambiguous launches (no id yet) by job name. An ambiguous launch the queue has not shown for
+ * OUTCOME_UNKNOWN_SETTLE_S after it ended (`now`) becomes a failed launch. Returns the status changes, in
+ * manifest order.
  */
-export function applyQueue(manifest, records) {
+export function applyQueue(manifest, records, now) {
     const byId = new Map();
     const byName = new Map();
     for (const r of records) {
@@ -336,16 +356,25 @@ export function applyQueue(manifest, records) {
             byName.set(r.job_name, r);
     }
     const changes = [];
+    const adopted = [];
     for (const entry of manifest.jobs) {
         const a = currentAttempt(entry);
         if (!a || a.launch_state === 'launch_failed')
             continue;
         const rec = a.job_id !== null ? byId.get(a.job_id) : byName.get(a.job_name);
-        if (!rec)
+        if (!rec) {
+            if (a.launch_state === 'outcome_unknown' && now !== undefined && settled(a, now)) {
+                a.launch_state = 'launch_failed';
+                a.launch_error = `${a.launch_error ?? 'the launch ended ambiguously'}; no job named ${a.job_name} appeared in the queue within ${OUTCOME_UNKNOWN_SETTLE_S / 60} min, so it was not submitted`;
+                syncEntry(entry);
+            }
             continue;
+        }
         if (a.job_id === null) {
             a.job_id = rec.job_id;
             a.launch_state = 'launched';
+            a.launch_error = null;
+            adopted.push({ condition: entry.condition, job_name: a.job_name, batch: a.batch, job_id: rec.job_id });
         }
         if (a.status !== rec.status)
             changes.push({ condition: entry.condition, job_id: rec.job_id, from: a.status, to: rec.status });
@@ -361,8 +390,9 @@ export function applyQueue(manifest, records) {
         }
         syncEntry(entry);
     }
-    return changes;
+    return { changes, adopted };
 }
+const settled = (a, now) => a.outcome_unknown_since != null && now.getTime() - Date.parse(a.outcome_unknown_since) >= OUTCOME_UNKNOWN_SETTLE_S * 1000;
 /** Attempts of the newest batch still able to change: launched or intended, not terminal. */
 export function unfinishedAttempts(manifest) {
     const out = [];

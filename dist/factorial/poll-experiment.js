@@ -26,7 +26,9 @@ export async function pollExperiment(experimentId, ctx, { killSwitch = true, ans
     const now = ctx.now();
     const { changes, newlyFailed, manifest } = await store.update((m) => {
         const events = answered?.(m) ?? [];
-        const changes = applyQueue(m, records);
+        // Ambiguous launches are reconciled by job name here, on every poll, before anything counts them.
+        const { changes, adopted } = applyQueue(m, records, now);
+        events.push(...adopted.map((a) => ({ type: 'launched', ...a, reconciled: true })));
         events.push(...changes.map((c) => ({ type: 'status_change', ...c })));
         events.push(...stuckWarnings(m, now));
         m.last_poll_at = now.toISOString();

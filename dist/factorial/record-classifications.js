@@ -2,7 +2,7 @@
 // the agent's (the engine's category kept beside it), so the aggregation, the event log and the report say who
 // decided. Only the current batch's diagnosed failures can be classified, and only into known categories.
 import { fingerprintOf } from '../diagnosis/fingerprint.js';
-import { redact } from '../diagnosis/redact.js';
+import { redact } from '../redaction/redact.js';
 import { currentAttempt, currentBatch, findEntry, syncEntry } from './manifest.js';
 export async function recordClassifications(store, classifications, library) {
     for (const c of classifications) {

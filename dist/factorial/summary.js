@@ -2,13 +2,13 @@
 // need attention. Small by design: a 1,000-job grid fits in a few KB.
 import { z } from 'zod';
 import { isTerminal } from '../sky/job-status.js';
-import { costSoFar, currentAttempt, currentBatch, isFailedEntry, LAUNCH_FAILED, NOT_LAUNCHED } from './manifest.js';
+import { costSoFar, currentAttempt, currentBatch, isFailedEntry, LAUNCH_FAILED, LAUNCH_UNKNOWN, NOT_LAUNCHED } from './manifest.js';
 const MAX_ATTENTION_ROWS = 25;
 export const AttentionRowSchema = z.object({
     condition: z.string(),
     job_id: z.number().int().nullable(),
     status: z.string(),
-    why: z.enum(['failed', 'stuck', 'recovering', 'launch_failed']),
+    why: z.enum(['failed', 'stuck', 'recovering', 'launch_failed', 'launch_unknown']),
     category: z.string().nullable().describe('Failure category, once diagnosed'),
     ran_s: z.number().nullable().describe('Seconds the job ran'),
 });
@@ -40,6 +40,8 @@ export function summarize(m, now) {
         let why = null;
         if (j.status === LAUNCH_FAILED)
             why = 'launch_failed';
+        else if (j.status === LAUNCH_UNKNOWN)
+            why = 'launch_unknown';
         else if (isFailedEntry(j))
             why = 'failed';
         else if (j.status === 'RECOVERING')

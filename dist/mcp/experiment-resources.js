@@ -6,7 +6,8 @@ import { ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ManifestSchema } from '../factorial/manifest.js';
 import { manifestView } from '../factorial/manifest-view.js';
 import { markdownReportPath } from '../report/markdown-report.js';
-import { ExperimentStore } from '../store/experiment-store.js';
+import { redact } from '../redaction/redact.js';
+import { checkExperimentId, ExperimentStore } from '../store/experiment-store.js';
 const asFile = (path) => readFileSync(path, 'utf8');
 const FILES = {
     manifest: { mimeType: 'application/json', description: 'The full manifest (every attempt, with its evidence): for people', path: (s, _dir) => s.manifestPath, read: asFile },
@@ -24,7 +25,14 @@ function experiments(outputsDir) {
         return [];
     return readdirSync(outputsDir).flatMap((f) => {
         const m = /^factorial_manifest_(.+)\.json$/.exec(f);
-        return m ? [m[1]] : [];
+        if (!m)
+            return [];
+        try {
+            return [checkExperimentId(m[1])];
+        }
+        catch {
+            return [];
+        }
     });
 }
 export function registerExperimentResources(server, ctx) {
@@ -39,7 +47,7 @@ export function registerExperimentResources(server, ctx) {
             const path = file.path(new ExperimentStore(ctx.outputsDir, String(experiment)), ctx.outputsDir);
             if (!existsSync(path))
                 throw new Error(`no ${kind} for experiment '${experiment}' (${path})`);
-            return { contents: [{ uri: uri.href, mimeType: file.mimeType, text: file.read(path) }] };
+            return { contents: [{ uri: uri.href, mimeType: file.mimeType, text: redact(file.read(path)) }] };
         });
     }
 }

@@ -1,6 +1,9 @@
 // Pre-flight: does the experiment tracking server answer? GET `<url>/health` (MLflow's liveness route)
 // with the credentials MLflow's own client would use: MLFLOW_TRACKING_TOKEN (bearer), else
-// MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD (basic). Credentials never appear in the result.
+// MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD (basic). Credentials never appear in the result,
+// go only over https or to a loopback address (the URL may come from an MCP caller), and a redirect to
+// another host is never followed.
+import { isSafeForCredentials } from '../registry/registry-url.js';
 import { checkClock, errorMessage } from './check-result.js';
 function authorization(env) {
     const token = env.MLFLOW_TRACKING_TOKEN;
@@ -43,21 +46,36 @@ export async function checkTrackingServer(input, deps) {
         return clock.fail(`tracking_url ${JSON.stringify(raw)} is not an http(s) URL`, 'give the server URL, e.g. http://127.0.0.1:5000');
     }
     const shown = display(url);
-    const auth = authorization(deps.env);
+    const found = authorization(deps.env);
+    const auth = found.header !== undefined && !mayCarryCredentials(url)
+        ? { header: undefined, kind: `${found.kind} withheld: plain http to a host that is not loopback` }
+        : found;
     const timeoutMs = deps.requestTimeoutMs ?? 10_000;
     const signals = [AbortSignal.timeout(timeoutMs), ...(deps.signal ? [deps.signal] : [])];
     let res;
     try {
-        res = await fetch(display(url), {
-            headers: auth.header === undefined ? {} : { Authorization: auth.header },
-            redirect: 'follow',
-            signal: AbortSignal.any(signals),
-        });
+        let at = new URL(display(url));
+        for (let hops = 0;; hops++) {
+            res = await fetch(at, {
+                headers: auth.header === undefined || !mayCarryCredentials(at) ? {} : { Authorization: auth.header },
+                redirect: 'manual',
+                signal: AbortSignal.any(signals),
+            });
+            const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+            if (location === null)
+                break;
+            await res.body?.cancel();
+            const next = new URL(location, at);
+            if (next.host !== at.host || hops >= 5) {
+                return clock.fail(`tracking server redirected GET ${display(at)} to ${display(next)}${next.host !== at.host ? ', another host: not followed' : ': too many redirects'}`, 'give the final URL of the tracking server as tracking_url');
+            }
+            at = next;
+        }
         await res.body?.cancel();
     }
     catch (e) {
         const reason = networkReason(e, timeoutMs);
-        return clock.fail(`tracking server unreachable: GET ${shown} failed (${reason})`, reason === 'connection refused'
+        return clock.fail(`tracking server unreachable: GET ${shown} failed (${reason})${auth.kind.includes('withheld') ? `; ${auth.kind}` : ''}`, reason === 'connection refused'
             ? `start the tracking server (e.g. \`mlflow server --host 127.0.0.1 --port ${url.port || 5000}\`) or fix tracking_url`
             : 'check the URL, the network (VPN, firewall) and that the server is up');
     }
@@ -70,6 +88,8 @@ export async function checkTrackingServer(input, deps) {
     }
     return clock.fail(`tracking server unhealthy: GET ${shown} answered HTTP ${res.status} ${res.statusText}`, res.status === 404 ? 'is this an MLflow server? its health route is /health' : 'look at the tracking server logs', { status: res.status });
 }
+/** Credentials travel only encrypted, or to this machine. */
+const mayCarryCredentials = isSafeForCredentials;
 /** Node's fetch hides the socket error in `cause`; name it the way a user would search for it. */
 function networkReason(e, timeoutMs) {
     const err = e;

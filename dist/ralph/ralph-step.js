@@ -4,11 +4,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { analyzeJob } from '../diagnosis/analyze-job.js';
-import { redact } from '../diagnosis/redact.js';
+import { redact } from '../redaction/redact.js';
 import { isTerminal } from '../sky/job-status.js';
 import { readPrintedRun } from '../tracking/read-tracking.js';
 import { runUrlInLine } from '../tracking/run-metrics.js';
+import { JOB_NAME_RULE } from '../sky/sky-cli.js';
+import { outputsPath } from '../store/experiment-store.js';
 import { withFileLock } from '../store/file-lock.js';
+import { InvalidExperimentIdError } from '../store/store-errors.js';
 import { appendJsonl, readJsonl } from '../store/jsonl-log.js';
 import { applyAutoFix } from './auto-fixes.js';
 import { RALPH_EVENT_SCHEMA_VERSION, RalphEventSchema } from './ralph-events.js';
@@ -41,9 +44,17 @@ export function reduceRalphEvents(run, events) {
     }
     return state;
 }
-/** The run's name: --name, else the task's name, else the task file's name. */
+/**
+ * The run's name: --name, else the task's name, else the task file's name. It names files under outputs/
+ * and prefixes job names, so it must satisfy SkyPilot's name rule (a task's `name: ../x` is refused).
+ */
 export function runName(settings, task = readTaskFile(settings.task_yaml)) {
-    return settings.name ?? task.name ?? basename(settings.task_yaml).replace(/\.[^.]*$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
+    const name = settings.name ?? task.name ?? basename(settings.task_yaml).replace(/\.[^.]*$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
+    if (!JOB_NAME_RULE.test(name)) {
+        throw new InvalidExperimentIdError(`invalid run name ${JSON.stringify(name)} (from ${settings.name !== undefined ? 'name' : task.name !== undefined ? `the name: of ${settings.task_yaml}` : 'the task file name'}): ` +
+            `it must match SkyPilot's name rule ${JOB_NAME_RULE.source}`);
+    }
+    return name;
 }
 export const ralphLogPath = (outputsDir) => join(outputsDir, 'ralph_diagnoses.jsonl');
 const round2 = (x) => Math.round(x * 100) / 100;
@@ -54,7 +65,7 @@ export async function ralphStep(settings, ctx) {
     const task = readTaskFile(settings.task_yaml);
     const run = runName(settings, task);
     // One step at a time per run, across processes (an agent and `skyloop ralph run` must not both launch).
-    return withFileLock(join(ctx.outputsDir, `ralph_${run}`), async () => {
+    return withFileLock(outputsPath(ctx.outputsDir, `ralph_${run}`), async () => {
         const state = reduceRalphEvents(run, readJsonl(log, RalphEventSchema));
         const emit = (e) => appendJsonl(log, [{ schema_version: RALPH_EVENT_SCHEMA_VERSION, ts: ctx.now().toISOString(), run, ...e }]);
         const result = (action, detail, extra = {}) => ({
@@ -92,7 +103,7 @@ async function launchAttempt(run, state, task, settings, ctx, emit, result, stop
     }
     const attempt = state.attempts.length + 1;
     const jobName = `${run}-a${attempt}`;
-    const copy = join(ctx.outputsDir, 'ralph', run, `attempt-${attempt}.sky.yaml`);
+    const copy = outputsPath(ctx.outputsDir, join('ralph', run, `attempt-${attempt}.sky.yaml`));
     writeTaskCopy(settings.task_yaml, overrides, copy);
     let jobId;
     try {
@@ -211,7 +222,7 @@ async function trackingUrl(jobId, ctx) {
 function writeIssueDraft(outputsDir, run, a, d, fix) {
     const dir = join(outputsDir, 'issues');
     mkdirSync(dir, { recursive: true });
-    const path = join(dir, `ralph-${run}-${d.category}.md`);
+    const path = outputsPath(outputsDir, join('issues', `ralph-${run}-${d.category}.md`));
     writeFileSync(path, redact([
         `# ${run}: ${d.category} stops the training job`,
         '',

@@ -6,7 +6,7 @@ import { parseAuthChallenge } from './auth-challenge.js';
 import { findCredentials } from './docker-credentials.js';
 import { DOCKER_HUB, formatImageReference, isSha256Digest, parseImageReference } from './image-reference.js';
 import { RegistryError } from './registry-errors.js';
-import { isSafeForCredentials, registryBaseUrl } from './registry-url.js';
+import { isLoopbackHost, isSafeForCredentials, registryBaseUrl } from './registry-url.js';
 /** Every manifest kind a pull can start from, multi-platform first (the digest people pin is the index's). */
 export const MANIFEST_MEDIA_TYPES = [
     'application/vnd.oci.image.index.v1+json',
@@ -170,13 +170,35 @@ class RegistrySession {
     error(kind, message, status) {
         return new RegistryError(kind, message, this.display, { status, registry: this.ref.registry });
     }
+    /**
+     * Redirects are followed by hand: a hop to plain http off loopback could be answered by anyone on the
+     * way, so a digest from there is refused; credentials go only to the registry's own origin.
+     */
     async fetch(url, init) {
         const timeoutMs = this.options.timeoutMs ?? 10_000;
-        try {
-            return await fetch(url, { ...init, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
-        }
-        catch (e) {
-            throw this.error('unreachable', `registry ${this.ref.registry} is unreachable for ${this.display}: ${networkReason(e, timeoutMs)} (${new URL(url).origin})`);
+        const signal = AbortSignal.timeout(timeoutMs);
+        const origin = new URL(url).origin;
+        let at = new URL(url);
+        for (let hops = 0;; hops++) {
+            let res;
+            try {
+                const headers = at.origin === origin ? init.headers : undefined;
+                res = await fetch(at, { ...init, headers, redirect: 'manual', signal });
+            }
+            catch (e) {
+                throw this.error('unreachable', `registry ${this.ref.registry} is unreachable for ${this.display}: ${networkReason(e, timeoutMs)} (${at.origin})`);
+            }
+            const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+            if (location === null)
+                return res;
+            await res.body?.cancel();
+            const next = new URL(location, at);
+            if (next.protocol !== 'https:' && !(next.protocol === 'http:' && isLoopbackHost(next.host))) {
+                throw this.error('unexpected_response', `registry ${this.ref.registry} redirected ${this.display} to ${next.origin}, plain http off this machine: a digest from there cannot be trusted`, res.status);
+            }
+            if (hops >= 5)
+                throw this.error('unexpected_response', `registry ${this.ref.registry} redirected ${this.display} more than 5 times`, res.status);
+            at = next;
         }
     }
 }

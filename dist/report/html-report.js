@@ -6,7 +6,7 @@
 // then escaped; only http(s) URLs become links.
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { redact } from '../diagnosis/redact.js';
+import { redact } from '../redaction/redact.js';
 import { combos, gridLayout } from './markdown-report.js';
 import { attemptOutcome } from './report-model.js';
 import { fmt, levelText } from './results-analysis.js';

@@ -3,7 +3,7 @@
 // MCP client gets instead of the whole report. Replaced atomically; every string is redacted.
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { redactDeep } from './run-jsonl.js';
+import { redactDeep } from '../redaction/redact.js';
 export const REPORT_JSON_SCHEMA_VERSION = 1;
 export const reportJsonPath = (outputsDir, experimentId) => join(outputsDir, `factorial_report_${experimentId}.json`);
 export function reportData(model, now) {

@@ -3,7 +3,7 @@
 // what every root cause's fix did, the failures that remain, and what to do next. Pure: no I/O here.
 import { createHash } from 'node:crypto';
 import { normalizeEvidence } from '../diagnosis/fingerprint.js';
-import { redact } from '../diagnosis/redact.js';
+import { redact } from '../redaction/redact.js';
 import { costSoFar, currentAttempt, currentBatch, LAUNCH_FAILED, } from '../factorial/manifest.js';
 import { cycleLimit } from '../rules/max-relaunch-cycles.js';
 import { isFailure } from '../sky/job-status.js';

@@ -1,22 +1,11 @@
 // outputs/factorial_run_<experiment_id>.jsonl: one line per condition with its full record and attempt
 // history, then, as the LAST line, the aggregated summary. Replaced atomically; every string is redacted.
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { redact } from '../diagnosis/redact.js';
+import { writeFileDurably } from '../store/durable-file.js';
+import { redactDeep } from '../redaction/redact.js';
 import { failureKey, rootCauseOf } from './report-model.js';
 export const RUN_JSONL_SCHEMA_VERSION = 1;
 export const runJsonlPath = (outputsDir, experimentId) => join(outputsDir, `factorial_run_${experimentId}.jsonl`);
-/** Every string inside a JSON value, redacted (before serialising, so escapes cannot be cut in half). */
-export function redactDeep(value) {
-    if (typeof value === 'string')
-        return redact(value);
-    if (Array.isArray(value))
-        return value.map((v) => redactDeep(v));
-    if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)]));
-    }
-    return value;
-}
 export function buildSummary(model, now) {
     const m = model.manifest;
     const accounting = { succeeded: 0, fixed: 0, issue: 0, reported: 0 };
@@ -98,6 +87,6 @@ export function renderRunJsonl(model, now) {
 }
 export async function writeRunJsonl(outputsDir, model, now) {
     const path = runJsonlPath(outputsDir, model.manifest.experiment_id);
-    await writeFileAtomic(path, renderRunJsonl(model, now), { fsync: true });
+    writeFileDurably(path, renderRunJsonl(model, now));
     return path;
 }

@@ -2,6 +2,7 @@
 // through a shell), every call has a time limit and bounded output, and every failure becomes a SkyError
 // that names the command.
 import { execa } from 'execa';
+import { boundedLines } from './bounded-lines.js';
 import { parseCancelOutput } from './cancel-output-parser.js';
 import { isFailure, isKnownStatus, JOB_EXIT_CODES } from './job-status.js';
 import { parseLaunchJobIds } from './launch-output-parser.js';
@@ -113,7 +114,8 @@ export class SkyCli {
         if (options.diskSize !== undefined)
             args.push('--disk-size', String(positiveInt('disk size', options.diskSize)));
         args.push(taskYaml);
-        const result = await this.run(args, this.timeouts.launch, options.onSpawn, options.marker);
+        const shown = args.map((a, i) => (args[i - 1] === '--env' ? a.replace(/=[\s\S]*$/, '=<redacted>') : a));
+        const result = await this.run(args, this.timeouts.launch, options.onSpawn, options.marker, 'launch', shown);
         const ids = parseLaunchJobIds(stripAll(result.stdout));
         if (ids.length === 0) {
             throw new SkyError('launch_no_id', `\`${result.command}\` printed no managed job id (expected "Managed Job ID: N"). Last lines:\n${tailLines(result.all, 8)}`, result.command, { exitCode: result.exitCode, outputTail: tailLines(result.all, 20) });
@@ -147,8 +149,9 @@ export class SkyCli {
             ...this.execOptions(this.timeouts.logs),
             buffer: { stdout: false, stderr: true },
         });
-        for await (const raw of subprocess.iterable({ from: 'stdout' })) {
-            const line = cleanLine(String(raw));
+        // Our own splitter, not execa's: a 500 MB line must not become a 500 MB string.
+        for await (const raw of boundedLines(subprocess.stdout)) {
+            const line = cleanLine(raw);
             lineCount++;
             const final = LOG_FINAL_STATUS.exec(line);
             if (final)
@@ -243,13 +246,14 @@ export class SkyCli {
             maxBuffer: OUTPUT_LIMIT_BYTES,
         };
     }
-    async run(args, timeout, onSpawn, marker, kind = 'launch') {
+    /** `shownArgs`: the arguments as messages show them (launch masks --env values). */
+    async run(args, timeout, onSpawn, marker, kind = 'launch', shownArgs) {
         const options = this.execOptions(timeout);
         const env = marker === undefined ? options.env : { ...options.env, SKYLOOP_LAUNCH_MARKER: marker };
         const subprocess = execa(this.bin, args, { ...options, env, all: true });
         onSpawn?.(subprocess.pid);
         const result = await subprocess;
-        const command = result.escapedCommand;
+        const command = shownArgs === undefined ? result.escapedCommand : [this.bin, ...shownArgs].map(shellQuote).join(' ');
         this.throwIfNotRun(result, command, timeout, kind);
         const stdout = String(result.stdout ?? '');
         const stderr = String(result.stderr ?? '');
@@ -301,6 +305,7 @@ export class SkyCli {
         });
     }
 }
+const shellQuote = (a) => (/^[\w@%+=:,./<>-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
 function stripAll(text) {
     return text.split('\n').map(cleanLine).join('\n');
 }

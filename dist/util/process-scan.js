@@ -43,3 +43,28 @@ export function isProcessAlive(pid) {
         return e.code === 'EPERM';
     }
 }
+/**
+ * When a process started, in clock ticks since boot (/proc/<pid>/stat field 22): with the pid it names one
+ * process for good, so a pid reused after a crash or a container restart is not mistaken for the old owner.
+ * Null where /proc is missing or the process is gone.
+ */
+export function processStartTime(pid) {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+        // The command name (field 2) may contain spaces and parentheses: fields are counted after the last ')'.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return fields[19] ?? null;
+    }
+    catch {
+        return null;
+    }
+}
+/** This boot of this machine (a restarted container keeps the hostname, not its processes). */
+export function bootId() {
+    try {
+        return readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
+    }
+    catch {
+        return null;
+    }
+}

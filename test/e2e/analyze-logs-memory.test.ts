@@ -43,5 +43,5 @@ describe('analyze-logs memory', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 180_000);
+  });
 });

@@ -41,5 +41,5 @@ describe('diagnosis of simulated failures, end to end', () => {
     const missing = await execa(SKYLOOP, ['analyze-logs', '--job', '9999'], { env: { ...world.env, SKYLOOP_SKY_BIN: SKY_SIM }, reject: false });
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toMatch(/no managed job with id 9999/);
-  }, 120_000);
+  });
 });

@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { SKYLOOP_MCP } from '../helpers/paths.js';
+import { SKYLOOP_MCP, MCP_CALL_LIMIT_MS } from '../helpers/paths.js';
 import { factorialWorld } from '../helpers/factorial-fixture.js';
 
 type Summary = { total: number; terminal: number; all_terminal: boolean; counts: Record<string, number>; attention: unknown[] };
@@ -14,7 +14,7 @@ describe('skyloop-mcp factorial tools (stdio, simulator)', () => {
     const client = new Client({ name: 'e2e', version: '0' });
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [SKYLOOP_MCP], env: w.env, stderr: 'pipe' }));
     const call = async (name: string, args: Record<string, unknown>, onprogress?: (p: { message?: string }) => void) =>
-      client.callTool({ name, arguments: args }, CallToolResultSchema, onprogress ? { onprogress, resetTimeoutOnProgress: true } : undefined);
+      client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: MCP_CALL_LIMIT_MS, ...(onprogress ? { onprogress, resetTimeoutOnProgress: true } : {}) });
 
     try {
       const refused = await call('launch_factorial', { config_path: w.config });
@@ -30,9 +30,10 @@ describe('skyloop-mcp factorial tools (stdio, simulator)', () => {
       const first = await call('wait_for_change', { experiment: 'seg', timeout_s: 5, interval_s: 1 });
       expect(first.structuredContent).toMatchObject({ changed: true, polls: 1 });
 
-      // Nothing moves (frozen clock): it waits the whole timeout, reporting progress meanwhile.
+      // Nothing moves (frozen clock): it waits the whole timeout, reporting progress meanwhile. The timeout
+      // leaves room for a second poll however long one poll takes on a busy machine.
       const progress: string[] = [];
-      const idle = await call('wait_for_change', { experiment: 'seg', timeout_s: 3, interval_s: 1 }, (p) => progress.push(p.message ?? ''));
+      const idle = await call('wait_for_change', { experiment: 'seg', timeout_s: 30, interval_s: 1 }, (p) => progress.push(p.message ?? ''));
       expect(idle.structuredContent).toMatchObject({ changed: false });
       expect((idle.structuredContent as { polls: number }).polls).toBeGreaterThanOrEqual(2);
       expect(progress.length).toBeGreaterThanOrEqual(2);

@@ -40,7 +40,7 @@ describe('skyloop queue (CLI, simulator)', () => {
     const r = await execa(SKYLOOP, ['queue', '--json'], {
       env: { ...world.env, SKYLOOP_SKY_BIN: SKY_SIM, SKYLOOP_SKY_TIMEOUT_MS: '1500' }, reject: false,
     });
-    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(Date.now() - started).toBeLessThan(60_000); // stopped at its limit, not hung (however busy the machine)
     expect(r.exitCode).toBe(1);
     // --json: the error is JSON on stdout too, and the message on stderr.
     expect(JSON.parse(r.stdout)).toMatchObject({ schema_version: 1, error: { kind: 'error', reason: expect.stringMatching(/did not finish within 2 s/) } });

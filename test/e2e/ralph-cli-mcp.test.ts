@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SKY_SIM, SKYLOOP, SKYLOOP_MCP, tempDir } from '../helpers/paths.js';
+import { SKY_SIM, SKYLOOP, SKYLOOP_MCP, tempDir, MCP_CALL_LIMIT_MS } from '../helpers/paths.js';
 import { simWorld } from '../helpers/simulator.js';
 
 // AWS sells A100s 8 to an instance only, so a single A100 comes from GCP.
@@ -54,8 +54,9 @@ describe('ralph-loop through the CLI and MCP', () => {
   it('an agent drives it with preflight_check, ralph_step, job_status and launch_job', async () => {
     const w = world();
     const client = new Client({ name: 'ralph-e2e', version: '0' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [SKYLOOP_MCP], env: w.env, stderr: 'pipe' }));
-    const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }, CallToolResultSchema);
+    // The server runs in the project, as a client starts it: task files are accepted from there.
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [SKYLOOP_MCP], env: w.env, cwd: w.dir, stderr: 'pipe' }));
+    const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: MCP_CALL_LIMIT_MS });
     try {
       const pre = await call('preflight_check', { task_yaml: w.task, min_free_disk_gb: 0 });
       expect(pre.structuredContent).toMatchObject({ ok: true, blocking: [] });

@@ -96,7 +96,7 @@ describe('rebuild and relaunch', () => {
     } finally {
       await w.registry.stop();
     }
-  }, 120_000);
+  });
 
   it('F4: after two cycles a third is refused until the user authorizes more cycles with a budget that covers it', async () => {
     const w = await world('SKY_SIM sim push IMAGE --label commit=$(git rev-parse HEAD)');
@@ -146,5 +146,5 @@ describe('rebuild and relaunch', () => {
       await mcp.close();
       await w.registry.stop();
     }
-  }, 120_000);
+  });
 });

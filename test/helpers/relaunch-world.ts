@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { SKYLOOP, SKYLOOP_MCP } from './paths.js';
+import { SKYLOOP, SKYLOOP_MCP, MCP_CALL_LIMIT_MS } from './paths.js';
 import { factorialWorld } from './factorial-fixture.js';
 
 export async function relaunchWorld({ image = 'docker:ghcr.io/example/seg-train:v1', commands = '' } = {}) {
@@ -51,7 +51,7 @@ ${commands}`);
       const client = new Client({ name: 'relaunch-test', version: '0' });
       await client.connect(new StdioClientTransport({ command: process.execPath, args: [SKYLOOP_MCP], env: w.env, stderr: 'pipe' }));
       return {
-        call: (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }, CallToolResultSchema),
+        call: (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: MCP_CALL_LIMIT_MS }),
         close: () => client.close(),
       };
     },

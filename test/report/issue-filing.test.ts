@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import matter from 'gray-matter';
 import { describe, expect, it } from 'vitest';
-import { redact } from '../../mcp-server/src/diagnosis/redact.js';
+import { redact } from '../../mcp-server/src/redaction/redact.js';
 import { buildIssueText, fileIssues, issueMarker } from '../../mcp-server/src/report/issue-filing.js';
 import { buildReportModel, hash16 } from '../../mcp-server/src/report/report-model.js';
 import { tempDir } from '../helpers/paths.js';
@@ -46,7 +46,7 @@ describe('issues for what stays broken', () => {
     const draft = matter(text);
     expect(draft.data.title).toBe('[skyloop] DATA_MISSING in experiment seg: 1 condition(s) still failing');
     expect(draft.data.labels).toEqual(['skyloop', 'experiment-failure']);
-    for (const part of ['### Affected conditions', STORY.noData, '### Evidence (redacted)', 'FileNotFoundError', '<aws-access-key>', 'HF_TOKEN=<redacted>',
+    for (const part of ['### Affected conditions', STORY.noData, '### Evidence (redacted)', 'FileNotFoundError', 'AKIA<redacted>', 'HF_TOKEN=<redacted>',
       '### Fix attempted', 'rebuild #1', 'NOT verified (step test exited 1)', '### Reproduction hints', 'sky jobs logs', issueMarker(hash16(DATA_FP))]) {
       expect(draft.content).toContain(part);
     }

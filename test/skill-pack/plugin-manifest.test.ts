@@ -55,5 +55,5 @@ describe('plugin and marketplace manifests', () => {
       });
       expect(out).toMatch(/Validation passed/);
     }
-  }, 120_000);
+  });
 });

@@ -94,7 +94,7 @@ export const readRepo = (path: string): string => readFileSync(join(REPO, path),
 /** `skyloop <args…> --help`: exit code and output (help goes to stdout; errors to stderr). */
 export function cliHelp(args: string[]): { code: number; text: string } {
   try {
-    const text = execFileSync(process.execPath, [SKYLOOP, ...args, '--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    const text = execFileSync(process.execPath, [SKYLOOP, ...args, '--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
     return { code: 0, text };
   } catch (e) {
     const err = e as { status?: number; stdout?: string; stderr?: string };

@@ -1,3 +1,4 @@
+import { redact, redactDeep } from '../../redaction/redact.js';
 import { registerAggregateFailures } from './aggregate-failures.js';
 import { registerAnalyzeLogs } from './analyze-logs.js';
 import { registerCancelConditions } from './cancel-conditions.js';
@@ -11,7 +12,23 @@ import { registerRebuildAndVerifyDigest } from './rebuild-and-verify-digest.js';
 import { registerRalphStep } from './ralph-step.js';
 import { registerRelaunchFailed } from './relaunch-failed.js';
 import { registerWaitForChange } from './wait-for-change.js';
-export function registerTools(server, ctx) {
+/** The server as the tools see it: whatever a tool returns or throws is redacted before it leaves. */
+function redacting(server) {
+    const register = server.registerTool.bind(server);
+    const registerTool = (name, config, cb) => register(name, config, async (...args) => {
+        try {
+            return redactDeep(await cb(...args));
+        }
+        catch (e) {
+            if (e instanceof Error)
+                e.message = redact(e.message);
+            throw e;
+        }
+    });
+    return new Proxy(server, { get: (target, prop, receiver) => (prop === 'registerTool' ? registerTool : Reflect.get(target, prop, receiver)) });
+}
+export function registerTools(unredacted, ctx) {
+    const server = redacting(unredacted);
     registerLaunchFactorial(server, ctx);
     registerQueueStatus(server, ctx);
     registerWaitForChange(server, ctx);

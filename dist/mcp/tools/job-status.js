@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redact } from '../../diagnosis/redact.js';
+import { redact } from '../../redaction/redact.js';
 import { isTerminal } from '../../sky/job-status.js';
 import { SkyError } from '../../sky/sky-errors.js';
 import { toolResult } from '../tool-result.js';

@@ -1,5 +1,6 @@
 // `skyloop`: the command-line face of the same core the MCP server uses.
 import type { RuleRefusal } from '../rules/rule-refusal.js';
+import { redact, redactingWriter } from '../redaction/redact.js';
 import { SkyError } from '../sky/sky-errors.js';
 import { packageVersion } from '../util/package-root.js';
 import { CLI_JSON_SCHEMA_VERSION, UsageError } from './cli-error.js';
@@ -11,8 +12,8 @@ import { ralphCommand, ralphHelp } from './commands/ralph.js';
 import { queueCommand, queueHelp } from './commands/queue.js';
 
 // Errors whose message is the whole story; anything else is a bug and gets its stack trace.
-const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR']);
-const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal', 'CliError', 'SupervisorRunning', 'CancelRefused']);
+const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOSPC']);
+const KNOWN_ERRORS = new Set(['ConfigError', 'LaunchRefused', 'ExperimentNotFoundError', 'RuleRefusal', 'CliError', 'SupervisorRunning', 'CancelRefused', 'ManifestUnreadableError', 'StoreWriteError', 'InvalidExperimentIdError']);
 
 
 type Command = { summary: string; help: string; run: (argv: string[], out: NodeJS.WritableStream) => Promise<number> };
@@ -87,9 +88,14 @@ function jsonError(e: Error, kind: 'usage' | 'refusal' | 'error'): object {
   return { schema_version: CLI_JSON_SCHEMA_VERSION, error: { kind, ...body } };
 }
 
+// Every byte the CLI prints passes the redaction choke point, text and --json alike.
+const stdout = redactingWriter(process.stdout);
+const stderrWrite = process.stderr.write.bind(process.stderr);
+process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+  stderrWrite(typeof chunk === 'string' ? redact(chunk) : redact(Buffer.from(chunk).toString('utf8')), ...rest)) as typeof process.stderr.write;
 const argv = process.argv.slice(2);
 try {
-  process.exitCode = await main(argv);
+  process.exitCode = await main(argv, stdout);
 } catch (e) {
   const error = e as Error;
   const usage = isUsageError(e);
@@ -106,3 +112,4 @@ try {
     process.exitCode = 1;
   }
 }
+stdout.flush();

@@ -15,6 +15,7 @@ export const EventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('launch_started'), ...jobRef, pid: z.number().int().nullable() }),
   z.object({ ...base, type: z.literal('launched'), ...jobRef, job_id: z.number().int(), reconciled: z.boolean() }),
   z.object({ ...base, type: z.literal('launch_failed'), ...jobRef, error: z.string() }),
+  z.object({ ...base, type: z.literal('launch_outcome_unknown'), ...jobRef, error: z.string() }),
   z.object({ ...base, type: z.literal('status_change'), condition: z.string(), job_id: z.number().int(), from: z.string().nullable(), to: z.string() }),
   z.object({ ...base, type: z.literal('stuck_warning'), condition: z.string(), job_id: z.number().int(), status: z.string(), for_seconds: z.number() }),
   z.object({

@@ -10,13 +10,15 @@ export type Level = z.infer<typeof Level>;
 
 const positive = () => z.number({ error: 'must be a number' }).positive();
 
+/** The experiment id rule, checked wherever an id comes in (config, CLI argument, MCP tool argument). */
+export const ExperimentIdSchema = z
+  .string()
+  .regex(NAME_RULE, 'must start with a letter and use only letters, digits, "-", "_" and "." (SkyPilot name rule)')
+  .max(40);
+
 export const ExperimentConfigSchema = z
   .strictObject({
-    experiment: z
-      .string()
-      .regex(NAME_RULE, 'must start with a letter and use only letters, digits, "-", "_" and "." (SkyPilot name rule)')
-      .max(40)
-      .describe('Experiment name; prefixes every job name.'),
+    experiment: ExperimentIdSchema.describe('Experiment name; prefixes every job name.'),
     factors: z
       .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'factor names are lower_snake_case'), z.array(Level).min(1))
       .refine((f) => Object.keys(f).length > 0, 'at least one factor is needed')

@@ -3,18 +3,40 @@
 // never launched twice.
 import type { LaunchOptions } from '../sky/sky-cli.js';
 import { jobIdentityEnv } from '../tracking/results-settings.js';
+import { SkyError } from '../sky/sky-errors.js';
 import { canScanProcesses, isProcessAlive, processesWithEnv } from '../util/process-scan.js';
 import type { ExperimentStore } from '../store/experiment-store.js';
 import type { EventPayload } from './events.js';
 import { factorEnvVar, type ExperimentConfig } from './experiment-config.js';
 import type { FactorialContext } from './factorial-context.js';
-import { applyQueue, currentAttempt, recordLaunch, syncEntry, type Manifest } from './manifest.js';
+import { applyQueue, currentAttempt, findEntry, recordLaunch, syncEntry, type LaunchRecord, type Manifest } from './manifest.js';
 
 export interface LaunchOutcome {
   launched: number;
   reconciled: number;
   failed: { condition: string; error: string }[];
+  /** Launches that may have submitted a job the queue does not show yet; every poll reconciles them by name. */
+  outcome_unknown: { condition: string; error: string }[];
 }
+
+/**
+ * Whether `sky jobs launch` may have submitted the job although it did not report an id: it timed out,
+ * exited non-zero after running (only a usage error, exit 2, is refused before anything is sent), or
+ * printed no id we can read. Not when it never ran (not installed) or skyloop refused the arguments.
+ */
+export function launchOutcomeUnknown(e: unknown): boolean {
+  if (!(e instanceof SkyError)) return false;
+  if (e.kind === 'not_installed') return false;
+  if (e.kind === 'command_failed') return e.details.exitCode !== 2;
+  return true;
+}
+
+/**
+ * A launch that ended with a SkyPilot exception has either submitted by then or not at all, so a queue
+ * read after it ended settles it; a time-out or a missing id may still be followed by a submission the
+ * API server is working on, so those stay unknown until the queue shows the job or they settle.
+ */
+const settlesAtOnce = (e: unknown): boolean => e instanceof SkyError && e.kind === 'command_failed' && e.details.exceptionClass !== undefined;
 
 /** Launch every condition whose newest attempt is an intent. */
 export async function launchIntents(
@@ -30,6 +52,7 @@ export async function launchIntents(
     .map((j) => ({ entry: j, attempt: currentAttempt(j)! }));
   const recorder = outcomeRecorder(store);
   const failed: LaunchOutcome['failed'] = [];
+  const unknown: (LaunchOutcome['outcome_unknown'][number] & { settles: boolean; ref: { condition: string; job_name: string; batch: number } })[] = [];
   let launched = 0;
   await forEachConcurrently(pending, cfg.launch.concurrency, async ({ entry, attempt }) => {
     const ref = { condition: entry.condition, job_name: attempt.job_name, batch: attempt.batch };
@@ -51,13 +74,40 @@ export async function launchIntents(
       await recorder.record(entry.condition, { job_id }, { type: 'launched', ...ref, job_id, reconciled: false });
     } catch (e) {
       const error = (e as Error).message;
-      failed.push({ condition: entry.condition, error });
-      await recorder.record(entry.condition, { error }, { type: 'launch_failed', ...ref, error });
+      if (launchOutcomeUnknown(e)) {
+        unknown.push({ condition: entry.condition, error, settles: settlesAtOnce(e), ref });
+        await recorder.record(entry.condition, { unknown: error, at: ctx.now().toISOString() }, { type: 'launch_outcome_unknown', ...ref, error });
+      } else {
+        failed.push({ condition: entry.condition, error });
+        await recorder.record(entry.condition, { error }, { type: 'launch_failed', ...ref, error });
+      }
     }
     onProgress?.(launched + failed.length, pending.length);
   });
   await recorder.flush();
-  return { launched, reconciled, failed };
+  // Settle what can be settled now: an ambiguous launch whose job is in the queue was launched; one that
+  // ended with an exception and is not in the queue failed. The queue unreachable: every poll reconciles.
+  let found = 0;
+  if (unknown.length > 0) {
+    const settles = unknown.filter((u) => u.settles);
+    found = await adoptFromQueue(store, ctx, (m) => {
+      const events: EventPayload[] = [];
+      for (const u of settles) {
+        if (currentAttempt(findEntry(m, u.condition))?.launch_state !== 'outcome_unknown') continue;
+        recordLaunch(m, u.condition, { error: u.error });
+        failed.push({ condition: u.condition, error: u.error });
+        events.push({ type: 'launch_failed', ...u.ref, error: u.error });
+      }
+      return events;
+    }).catch(() => 0);
+  }
+  const stillUnknown = new Set(store.read().jobs.filter((j) => currentAttempt(j)?.launch_state === 'outcome_unknown').map((j) => j.condition));
+  return {
+    launched,
+    reconciled: reconciled + found,
+    failed,
+    outcome_unknown: unknown.filter((u) => stillUnknown.has(u.condition)).map(({ condition, error }) => ({ condition, error })),
+  };
 }
 
 /** A launch that failed never created a job: turn it back into an intent so a re-run tries again. */
@@ -96,18 +146,20 @@ async function reconcileIntents(store: ExperimentStore, ctx: FactorialContext): 
   // Without /proc a launch whose pid was never written cannot be seen: give it the time a launch may take.
   if (!scan && started.length > pids.length) await new Promise((r) => setTimeout(r, Math.min(ctx.orphanWaitMs, 60_000)));
 
+  return adoptFromQueue(store, ctx);
+}
+
+/**
+ * One `sky jobs queue`: adopt every intent and ambiguous launch whose job name it shows; `then` may settle
+ * what the queue did not show, in the same manifest write.
+ */
+async function adoptFromQueue(store: ExperimentStore, ctx: FactorialContext, then?: (m: Manifest) => EventPayload[]): Promise<number> {
   const { records } = await ctx.sky.queue();
   return store.update((m: Manifest) => {
-    const waiting = new Map(m.jobs.map((j) => [j.condition, currentAttempt(j)?.launch_state === 'intent']));
-    applyQueue(m, records);
-    const events: EventPayload[] = [];
-    for (const j of m.jobs) {
-      const a = currentAttempt(j);
-      if (waiting.get(j.condition) && a?.launch_state === 'launched' && a.job_id !== null) {
-        events.push({ type: 'launched', condition: j.condition, job_name: a.job_name, batch: a.batch, job_id: a.job_id, reconciled: true });
-      }
-    }
-    return { events, result: events.length };
+    const { adopted } = applyQueue(m, records, ctx.now());
+    const events: EventPayload[] = adopted.map((a) => ({ type: 'launched', ...a, reconciled: true }));
+    events.push(...(then?.(m) ?? []));
+    return { events, result: adopted.length };
   });
 }
 
@@ -116,7 +168,7 @@ const launchMarker = (store: ExperimentStore, jobName: string) => `${store.manif
 
 /** Launch outcomes are written to the manifest in batches: one atomic write for whatever finished meanwhile. */
 function outcomeRecorder(store: ExperimentStore) {
-  type Outcome = { condition: string; result: { job_id: number } | { error: string }; event: EventPayload };
+  type Outcome = { condition: string; result: LaunchRecord; event: EventPayload };
   let pending: Outcome[] = [];
   let writing: Promise<void> | null = null;
   const drain = async () => {

@@ -48,9 +48,14 @@ export const AttemptSchema = z.object({
   job_name: z.string(),
   job_id: z.number().int().nullable(),
   launch_state: z
-    .enum(['intent', 'launched', 'launch_failed'])
-    .describe('intent is recorded before `sky jobs launch` runs, so an interrupted launch can be reconciled'),
+    .enum(['intent', 'launched', 'launch_failed', 'outcome_unknown'])
+    .describe(
+      'intent is recorded before `sky jobs launch` runs, so an interrupted launch can be reconciled; outcome_unknown: ' +
+        'sky may have submitted the job (non-zero exit after submitting, time-out, no id printed): reconciled with the ' +
+        'queue by job name on every poll, never treated as failed before that',
+    ),
   launch_error: z.string().nullable(),
+  outcome_unknown_since: Iso.nullable().optional().describe('When the ambiguous launch ended (outcome_unknown only)'),
   image: z.string().nullable().describe('docker: image the attempt runs on'),
   status: z.string().nullable().describe('SkyPilot managed-job status, null before the first poll'),
   submitted_at: Iso.nullable(),
@@ -232,6 +237,12 @@ export type AutopilotDecision = z.infer<typeof AutopilotDecisionSchema>;
 
 export const NOT_LAUNCHED = 'NOT_LAUNCHED';
 export const LAUNCH_FAILED = 'LAUNCH_FAILED';
+export const LAUNCH_UNKNOWN = 'LAUNCH_UNKNOWN';
+/**
+ * An ambiguous launch whose job name the queue still does not show this long after it ended did not
+ * submit: SkyPilot's API server finishes or drops a launch request well within it.
+ */
+export const OUTCOME_UNKNOWN_SETTLE_S = 600;
 
 export interface NewManifest {
   experimentId: string;
@@ -317,7 +328,8 @@ export function syncEntry(entry: JobEntry): void {
   if (!a) return;
   entry.job_id = a.job_id;
   entry.relaunch_batch = a.batch;
-  entry.status = a.launch_state === 'launch_failed' ? LAUNCH_FAILED : (a.status ?? NOT_LAUNCHED);
+  entry.status =
+    a.launch_state === 'launch_failed' ? LAUNCH_FAILED : a.launch_state === 'outcome_unknown' ? (a.status ?? LAUNCH_UNKNOWN) : (a.status ?? NOT_LAUNCHED);
   entry.start_time = a.start_time;
   entry.end_time = a.end_time;
   entry.duration_seconds = a.duration_seconds;
@@ -364,11 +376,9 @@ export function beginBatch(
   }
 }
 
-export function recordLaunch(
-  manifest: Manifest,
-  condition: string,
-  outcome: { job_id: number } | { error: string },
-): Attempt {
+export type LaunchRecord = { job_id: number } | { error: string } | { unknown: string; at: string };
+
+export function recordLaunch(manifest: Manifest, condition: string, outcome: LaunchRecord): Attempt {
   const entry = findEntry(manifest, condition);
   const attempt = currentAttempt(entry);
   if (!attempt) throw new Error(`condition '${condition}' has no launch intent`);
@@ -376,6 +386,13 @@ export function recordLaunch(
     attempt.job_id = outcome.job_id;
     attempt.launch_state = 'launched';
     attempt.launch_error = null;
+  } else if ('unknown' in outcome) {
+    // A queue poll may already have found the job by name meanwhile: then it is launched.
+    if (attempt.job_id === null) {
+      attempt.launch_state = 'outcome_unknown';
+      attempt.launch_error = outcome.unknown;
+      attempt.outcome_unknown_since = outcome.at;
+    }
   } else {
     attempt.launch_state = 'launch_failed';
     attempt.launch_error = outcome.error;
@@ -391,15 +408,23 @@ export interface StatusChange {
   to: string;
 }
 
+export interface QueueFold {
+  changes: StatusChange[];
+  /** Intents and ambiguous launches found in the queue by job name. */
+  adopted: { condition: string; job_name: string; batch: number; job_id: number }[];
+}
+
 const iso = (unixSeconds: number | null): string | null =>
   unixSeconds === null ? null : new Date(unixSeconds * 1000).toISOString();
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
- * Fold one `sky jobs queue` result into the manifest. Jobs are matched by job id, and intents (no id yet)
- * by job name. Returns the status changes, in manifest order.
+ * Fold one `sky jobs queue` result into the manifest. Jobs are matched by job id, and intents and
+ * ambiguous launches (no id yet) by job name. An ambiguous launch the queue has not shown for
+ * OUTCOME_UNKNOWN_SETTLE_S after it ended (`now`) becomes a failed launch. Returns the status changes, in
+ * manifest order.
  */
-export function applyQueue(manifest: Manifest, records: JobRecord[]): StatusChange[] {
+export function applyQueue(manifest: Manifest, records: JobRecord[], now?: Date): QueueFold {
   const byId = new Map<number, JobRecord>();
   const byName = new Map<string, JobRecord>();
   for (const r of records) {
@@ -409,14 +434,24 @@ export function applyQueue(manifest: Manifest, records: JobRecord[]): StatusChan
     if (!prev || r.job_id < prev.job_id) byName.set(r.job_name, r);
   }
   const changes: StatusChange[] = [];
+  const adopted: QueueFold['adopted'] = [];
   for (const entry of manifest.jobs) {
     const a = currentAttempt(entry);
     if (!a || a.launch_state === 'launch_failed') continue;
     const rec = a.job_id !== null ? byId.get(a.job_id) : byName.get(a.job_name);
-    if (!rec) continue;
+    if (!rec) {
+      if (a.launch_state === 'outcome_unknown' && now !== undefined && settled(a, now)) {
+        a.launch_state = 'launch_failed';
+        a.launch_error = `${a.launch_error ?? 'the launch ended ambiguously'}; no job named ${a.job_name} appeared in the queue within ${OUTCOME_UNKNOWN_SETTLE_S / 60} min, so it was not submitted`;
+        syncEntry(entry);
+      }
+      continue;
+    }
     if (a.job_id === null) {
       a.job_id = rec.job_id;
       a.launch_state = 'launched';
+      a.launch_error = null;
+      adopted.push({ condition: entry.condition, job_name: a.job_name, batch: a.batch, job_id: rec.job_id });
     }
     if (a.status !== rec.status) changes.push({ condition: entry.condition, job_id: rec.job_id, from: a.status, to: rec.status });
     a.status = rec.status;
@@ -431,8 +466,11 @@ export function applyQueue(manifest: Manifest, records: JobRecord[]): StatusChan
     }
     syncEntry(entry);
   }
-  return changes;
+  return { changes, adopted };
 }
+
+const settled = (a: Attempt, now: Date): boolean =>
+  a.outcome_unknown_since != null && now.getTime() - Date.parse(a.outcome_unknown_since) >= OUTCOME_UNKNOWN_SETTLE_S * 1000;
 
 /** Attempts of the newest batch still able to change: launched or intended, not terminal. */
 export function unfinishedAttempts(manifest: Manifest): { entry: JobEntry; attempt: Attempt }[] {

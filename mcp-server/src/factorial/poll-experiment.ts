@@ -40,7 +40,9 @@ export async function pollExperiment(
 
   const { changes, newlyFailed, manifest } = await store.update((m) => {
     const events: EventPayload[] = answered?.(m) ?? [];
-    const changes = applyQueue(m, records);
+    // Ambiguous launches are reconciled by job name here, on every poll, before anything counts them.
+    const { changes, adopted } = applyQueue(m, records, now);
+    events.push(...adopted.map((a): EventPayload => ({ type: 'launched', ...a, reconciled: true })));
     events.push(...changes.map((c): EventPayload => ({ type: 'status_change', ...c })));
     events.push(...stuckWarnings(m, now));
     m.last_poll_at = now.toISOString();

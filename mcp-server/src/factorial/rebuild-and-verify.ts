@@ -5,12 +5,13 @@
 // is not terminal (F1: launching jobs pull the tag this moves) and from a tree with uncommitted changes
 // (F3: the image must be traceable to a commit).
 import { createWriteStream } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { execa } from 'execa';
-import { redact } from '../diagnosis/redact.js';
+import { redact } from '../redaction/redact.js';
 import { checkCommittedTree } from '../rules/rebuild-before-relaunch.js';
 import { enforce } from '../rules/rule-refusal.js';
-import { ExperimentStore } from '../store/experiment-store.js';
+import { ExperimentStore, outputsPath } from '../store/experiment-store.js';
+import { withFileLock } from '../store/file-lock.js';
 import { gitState } from '../vcs/git-state.js';
 import { loadExperimentFiles } from './experiment-files.js';
 import type { FactorialContext } from './factorial-context.js';
@@ -20,8 +21,19 @@ import { checkTerminalNow } from './terminal-now.js';
 const STEPS = ['test', 'build', 'push'] as const;
 const TAIL_LINES = 20;
 
+/**
+ * Rebuilds of one experiment run one at a time (each waits for the one before), so each gets its own id
+ * and its own log.
+ */
 export async function rebuildAndVerify(experimentId: string, ctx: FactorialContext): Promise<Rebuild> {
   const store = new ExperimentStore(ctx.outputsDir, experimentId);
+  const { commands } = loadExperimentFiles(store.read().config_file).cfg;
+  // Long enough for the rebuild in front: its three steps at their time limit, and the registry checks.
+  const waitMs = (commands.timeout_s * STEPS.length + 120) * 1000;
+  return withFileLock(`${store.manifestPath}.rebuild`, () => rebuildLocked(store, experimentId, ctx), waitMs);
+}
+
+async function rebuildLocked(store: ExperimentStore, experimentId: string, ctx: FactorialContext): Promise<Rebuild> {
   const vars = { experiment: experimentId, config: store.read().config_file };
   const terminal = await checkTerminalNow(store, ctx, { killSwitchException: false });
   enforce(terminal.verdict, vars);
@@ -37,7 +49,7 @@ export async function rebuildAndVerify(experimentId: string, ctx: FactorialConte
   }
   const batch = manifest.batches.at(-1);
   const id = manifest.rebuilds.length + 1;
-  const logFile = join(ctx.outputsDir, `rebuild_${experimentId}_${id}.log`);
+  const logFile = outputsPath(ctx.outputsDir, `rebuild_${experimentId}_${id}.log`);
   const cwd = dirname(files.configPath);
   const source = await gitState(cwd);
   enforce(checkCommittedTree({ git_dirty: source.dirty }, 'rebuild'), vars);
@@ -106,14 +118,14 @@ async function runStep(
   timeoutS: number,
   log: NodeJS.WritableStream,
 ): Promise<RebuildStep> {
-  log.write(`\n$ ${command}\n`);
+  log.write(redact(`\n$ ${command}\n`));
   const started = Date.now();
   const tail: string[] = [];
   // The command is the user's own, from their config file, so it runs in a shell like in their terminal.
   const child = execa(command, { shell: true, cwd, timeout: timeoutS * 1000, reject: false, stdin: 'ignore', all: true, buffer: false, forceKillAfterDelay: 5_000 });
   for await (const line of child.iterable({ from: 'all' })) {
     const text = String(line);
-    log.write(`${text}\n`);
+    log.write(`${redact(text)}\n`);
     tail.push(text);
     if (tail.length > TAIL_LINES) tail.shift();
   }

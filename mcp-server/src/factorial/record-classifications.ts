@@ -3,7 +3,7 @@
 // decided. Only the current batch's diagnosed failures can be classified, and only into known categories.
 import { fingerprintOf } from '../diagnosis/fingerprint.js';
 import type { PatternLibrary } from '../diagnosis/pattern-library.js';
-import { redact } from '../diagnosis/redact.js';
+import { redact } from '../redaction/redact.js';
 import type { ExperimentStore } from '../store/experiment-store.js';
 import { currentAttempt, currentBatch, findEntry, syncEntry, type Manifest } from './manifest.js';
 

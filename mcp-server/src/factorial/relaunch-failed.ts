@@ -33,6 +33,9 @@ export const RelaunchResultSchema = z.object({
   launched: z.number().int(),
   reconciled: z.number().int(),
   failed: z.array(z.object({ condition: z.string(), error: z.string() })),
+  outcome_unknown: z
+    .array(z.object({ condition: z.string(), error: z.string() }))
+    .describe('sky may have submitted these although it reported an error: not failed, reconciled by job name on every poll'),
   rules: z.array(z.string()).describe('Why each rule allowed the relaunch'),
   cycles: z.string().describe('Where F4 stands after this batch, e.g. "no relaunch cycle is left"'),
   next: z.string().describe('The next call'),
@@ -195,7 +198,7 @@ async function finish(
   rules: string[],
 ): Promise<RelaunchResult> {
   const batch = manifest.batches.at(-1)!;
-  const { launched, reconciled, failed } = await launchIntents(store, files.cfg, ctx);
+  const { launched, reconciled, failed, outcome_unknown } = await launchIntents(store, files.cfg, ctx);
   return {
     experiment_id: manifest.experiment_id,
     batch: batch.batch,
@@ -205,6 +208,7 @@ async function finish(
     launched,
     reconciled,
     failed,
+    outcome_unknown,
     rules,
     cycles: `this is relaunch cycle ${batch.batch} of ${cycleLimit(manifest)}${batch.batch >= cycleLimit(manifest) ? ', the last allowed cycle' : ''}`,
     next: `wait_for_change(experiment="${manifest.experiment_id}") until summary.all_terminal (CLI: skyloop factorial watch ${manifest.experiment_id})`,

@@ -2,7 +2,7 @@
 // need attention. Small by design: a 1,000-job grid fits in a few KB.
 import { z } from 'zod';
 import { isTerminal } from '../sky/job-status.js';
-import { costSoFar, currentAttempt, currentBatch, isFailedEntry, LAUNCH_FAILED, NOT_LAUNCHED, type Manifest } from './manifest.js';
+import { costSoFar, currentAttempt, currentBatch, isFailedEntry, LAUNCH_FAILED, LAUNCH_UNKNOWN, NOT_LAUNCHED, type Manifest } from './manifest.js';
 
 const MAX_ATTENTION_ROWS = 25;
 
@@ -10,7 +10,7 @@ export const AttentionRowSchema = z.object({
   condition: z.string(),
   job_id: z.number().int().nullable(),
   status: z.string(),
-  why: z.enum(['failed', 'stuck', 'recovering', 'launch_failed']),
+  why: z.enum(['failed', 'stuck', 'recovering', 'launch_failed', 'launch_unknown']),
   category: z.string().nullable().describe('Failure category, once diagnosed'),
   ran_s: z.number().nullable().describe('Seconds the job ran'),
 });
@@ -45,6 +45,7 @@ export function summarize(m: Manifest, now: Date): ExperimentSummary {
     if (done) terminal++;
     let why: AttentionRow['why'] | null = null;
     if (j.status === LAUNCH_FAILED) why = 'launch_failed';
+    else if (j.status === LAUNCH_UNKNOWN) why = 'launch_unknown';
     else if (isFailedEntry(j)) why = 'failed';
     else if (j.status === 'RECOVERING') why = 'recovering';
     else if ((j.status === 'PENDING' || j.status === 'STARTING') && a?.submitted_at && now.getTime() - Date.parse(a.submitted_at) >= stuckMs) {

@@ -7,7 +7,8 @@ import type { FactorialContext } from '../factorial/factorial-context.js';
 import { ManifestSchema } from '../factorial/manifest.js';
 import { manifestView } from '../factorial/manifest-view.js';
 import { markdownReportPath } from '../report/markdown-report.js';
-import { ExperimentStore } from '../store/experiment-store.js';
+import { redact } from '../redaction/redact.js';
+import { checkExperimentId, ExperimentStore } from '../store/experiment-store.js';
 
 const asFile = (path: string) => readFileSync(path, 'utf8');
 const FILES = {
@@ -26,7 +27,12 @@ function experiments(outputsDir: string): string[] {
   if (!existsSync(outputsDir)) return [];
   return readdirSync(outputsDir).flatMap((f) => {
     const m = /^factorial_manifest_(.+)\.json$/.exec(f);
-    return m ? [m[1] as string] : [];
+    if (!m) return [];
+    try {
+      return [checkExperimentId(m[1] as string)];
+    } catch {
+      return [];
+    }
   });
 }
 
@@ -45,7 +51,7 @@ export function registerExperimentResources(server: McpServer, ctx: FactorialCon
       async (uri, { experiment }) => {
         const path = file.path(new ExperimentStore(ctx.outputsDir, String(experiment)), ctx.outputsDir);
         if (!existsSync(path)) throw new Error(`no ${kind} for experiment '${experiment}' (${path})`);
-        return { contents: [{ uri: uri.href, mimeType: file.mimeType, text: file.read(path) }] };
+        return { contents: [{ uri: uri.href, mimeType: file.mimeType, text: redact(file.read(path)) }] };
       },
     );
   }

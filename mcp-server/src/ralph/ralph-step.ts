@@ -5,13 +5,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { analyzeJob } from '../diagnosis/analyze-job.js';
 import type { PatternLibrary } from '../diagnosis/pattern-library.js';
-import { redact } from '../diagnosis/redact.js';
+import { redact } from '../redaction/redact.js';
 import type { SkyPort } from '../factorial/factorial-context.js';
 import type { HourlyRate } from '../pricing/catalog-price.js';
 import { isTerminal } from '../sky/job-status.js';
 import { readPrintedRun, type PrintedRun } from '../tracking/read-tracking.js';
 import { runUrlInLine } from '../tracking/run-metrics.js';
+import { JOB_NAME_RULE } from '../sky/sky-cli.js';
+import { outputsPath } from '../store/experiment-store.js';
 import { withFileLock } from '../store/file-lock.js';
+import { InvalidExperimentIdError } from '../store/store-errors.js';
 import { appendJsonl, readJsonl } from '../store/jsonl-log.js';
 import { applyAutoFix } from './auto-fixes.js';
 import { RALPH_EVENT_SCHEMA_VERSION, RalphEventSchema, type Overrides, type RalphEvent, type RalphEventPayload } from './ralph-events.js';
@@ -79,9 +82,19 @@ export interface StepResult {
   stopped: { outcome: Stopped['outcome']; reason: string; issue_draft: string | null } | null;
 }
 
-/** The run's name: --name, else the task's name, else the task file's name. */
+/**
+ * The run's name: --name, else the task's name, else the task file's name. It names files under outputs/
+ * and prefixes job names, so it must satisfy SkyPilot's name rule (a task's `name: ../x` is refused).
+ */
 export function runName(settings: RalphSettings, task: TaskInfo = readTaskFile(settings.task_yaml)): string {
-  return settings.name ?? task.name ?? basename(settings.task_yaml).replace(/\.[^.]*$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
+  const name = settings.name ?? task.name ?? basename(settings.task_yaml).replace(/\.[^.]*$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
+  if (!JOB_NAME_RULE.test(name)) {
+    throw new InvalidExperimentIdError(
+      `invalid run name ${JSON.stringify(name)} (from ${settings.name !== undefined ? 'name' : task.name !== undefined ? `the name: of ${settings.task_yaml}` : 'the task file name'}): ` +
+        `it must match SkyPilot's name rule ${JOB_NAME_RULE.source}`,
+    );
+  }
+  return name;
 }
 
 export const ralphLogPath = (outputsDir: string) => join(outputsDir, 'ralph_diagnoses.jsonl');
@@ -94,7 +107,7 @@ export async function ralphStep(settings: RalphSettings, ctx: RalphContext): Pro
   const task = readTaskFile(settings.task_yaml);
   const run = runName(settings, task);
   // One step at a time per run, across processes (an agent and `skyloop ralph run` must not both launch).
-  return withFileLock(join(ctx.outputsDir, `ralph_${run}`), async () => {
+  return withFileLock(outputsPath(ctx.outputsDir, `ralph_${run}`), async () => {
     const state = reduceRalphEvents(run, readJsonl(log, RalphEventSchema));
     const emit = (e: RalphEventPayload) =>
       appendJsonl(log, [{ schema_version: RALPH_EVENT_SCHEMA_VERSION, ts: ctx.now().toISOString(), run, ...e }]);
@@ -136,7 +149,7 @@ async function launchAttempt(run: string, state: RalphState, task: TaskInfo, set
   }
   const attempt = state.attempts.length + 1;
   const jobName = `${run}-a${attempt}`;
-  const copy = join(ctx.outputsDir, 'ralph', run, `attempt-${attempt}.sky.yaml`);
+  const copy = outputsPath(ctx.outputsDir, join('ralph', run, `attempt-${attempt}.sky.yaml`));
   writeTaskCopy(settings.task_yaml, overrides, copy);
   let jobId: number;
   try {
@@ -255,7 +268,7 @@ async function trackingUrl(jobId: number, ctx: RalphContext): Promise<string | n
 function writeIssueDraft(outputsDir: string, run: string, a: Started, d: NonNullable<Ended['diagnosis']>, fix: string): string {
   const dir = join(outputsDir, 'issues');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `ralph-${run}-${d.category}.md`);
+  const path = outputsPath(outputsDir, join('issues', `ralph-${run}-${d.category}.md`));
   writeFileSync(path, redact([
     `# ${run}: ${d.category} stops the training job`,
     '',

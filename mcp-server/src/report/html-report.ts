@@ -6,7 +6,7 @@
 // then escaped; only http(s) URLs become links.
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { redact } from '../diagnosis/redact.js';
+import { redact } from '../redaction/redact.js';
 import type { Attempt } from '../factorial/manifest.js';
 import { combos, gridLayout } from './markdown-report.js';
 import { attemptOutcome, type ConditionReport, type Level, type Outcome, type ReportModel } from './report-model.js';

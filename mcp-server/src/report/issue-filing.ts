@@ -6,8 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
-import writeFileAtomic from 'write-file-atomic';
-import { redact } from '../diagnosis/redact.js';
+import { writeFileDurably } from '../store/durable-file.js';
+import { fenced, plainText } from './markdown-text.js';
+import { redact } from '../redaction/redact.js';
 import type { FiledIssue } from '../factorial/manifest.js';
 import { failureKey, type RemainingFailure, type ReportModel } from './report-model.js';
 import { describeRebuild, inlineCode } from './markdown-report.js';
@@ -48,7 +49,6 @@ export const issueMarker = (hash16: string): string => `skyloop-fingerprint: ${h
 export const issueDraftPath = (outputsDir: string, experimentId: string, issue: Pick<IssueText, 'root_cause_id' | 'hash16'>): string =>
   join(outputsDir, 'issues', `${experimentId}-${issue.root_cause_id.replace(/[^A-Za-z0-9_.-]+/g, '-')}-${issue.hash16.slice(0, 8)}.md`);
 
-const fence = (s: string) => '```\n' + s.replace(/```/g, "'''") + '\n```';
 
 /** The issue for one group of remaining failures: title, labels and body, redacted. */
 export function buildIssueText(model: ReportModel, g: RemainingFailure): IssueText {
@@ -62,7 +62,7 @@ export function buildIssueText(model: ReportModel, g: RemainingFailure): IssueTe
       const what = a.launch_state === 'launch_failed' ? 'LAUNCH_FAILED' : `${a.status ?? 'not polled'}${failed ? ` (${failureKey(a).root_cause_id})` : ''}`;
       return `batch ${a.batch}: job ${a.job_id ?? '-'} ${what}${a.cancelled_by_kill_switch ? ' [kill switch]' : ''}`;
     });
-    const levels = Object.entries(entry?.levels ?? {}).map(([f, l]) => `${f}=${String(l)}`).join(', ');
+    const levels = plainText(Object.entries(entry?.levels ?? {}).map(([f, l]) => `${f}=${String(l)}`).join(', '));
     return `- ${inlineCode(c)} (${levels}): ${attempts.join(' → ')}`;
   });
   const jobIds = conditions.flatMap((c) => m.jobs.find((j) => j.condition === c)?.attempts.map((a) => a.job_id) ?? []).filter((id) => id !== null);
@@ -70,12 +70,12 @@ export function buildIssueText(model: ReportModel, g: RemainingFailure): IssueTe
   const fixes = g.fixes.length ? g.fixes.map((r) => `- after batch ${r.after_batch}: ${describeRebuild(r)}`) : ['- no rebuild was made for it'];
   const relaunches = g.batches.filter((b) => b > 0);
   const body = [
-    `## ${g.root_cause_id}: ${g.description}`,
+    `## ${g.root_cause_id}: ${plainText(g.description)}`,
     '',
-    `Experiment ${inlineCode(m.experiment_id)} (config ${inlineCode(basename(m.config_file))}): ${g.why}.`,
+    `Experiment ${inlineCode(m.experiment_id)} (config ${inlineCode(basename(m.config_file))}): ${plainText(g.why)}.`,
     '',
     `- Fixability: ${g.fixability ?? 'unknown'}`,
-    `- Pattern: ${g.pattern ?? 'not aggregated'}${g.first_seen ? ` (first seen in batch ${g.first_seen.batch}: ${g.first_seen.pattern})` : ''}`,
+    `- Pattern: ${plainText(g.pattern ?? 'not aggregated')}${g.first_seen ? ` (first seen in batch ${g.first_seen.batch}: ${plainText(g.first_seen.pattern)})` : ''}`,
     `- Cost incurred by these conditions: $${g.cost_usd.toFixed(2)}`,
     '',
     `### Affected conditions (${g.failed.length} failed${g.cancelled.length ? `, ${g.cancelled.length} cancelled by the kill switch` : ''})`,
@@ -84,7 +84,7 @@ export function buildIssueText(model: ReportModel, g: RemainingFailure): IssueTe
     '',
     '### Evidence (redacted)',
     '',
-    g.evidence ? fence(g.evidence) : '_no log line matched a known pattern_',
+    g.evidence ? fenced(g.evidence) : '_no log line matched a known pattern_',
     '',
     `Fingerprint: ${inlineCode(g.fingerprint)}`,
     '',
@@ -92,7 +92,7 @@ export function buildIssueText(model: ReportModel, g: RemainingFailure): IssueTe
     '',
     ...fixes,
     relaunches.length ? `- relaunched in batch ${relaunches.join(', ')}; still failing` : '- never relaunched',
-    g.fix_strategy ? `- suggested fix: ${g.fix_strategy}` : '',
+    g.fix_strategy ? `- suggested fix: ${plainText(g.fix_strategy)}` : '',
     g.affected_files.length ? `- files to look at: ${g.affected_files.map(inlineCode).join(', ')}` : '',
     '',
     '### Reproduction hints',
@@ -239,5 +239,5 @@ export async function fileIssues(model: ReportModel, options: FileIssuesOptions)
 
 async function writeDraft(path: string, issue: IssueText): Promise<void> {
   mkdirSync(join(path, '..'), { recursive: true });
-  await writeFileAtomic(path, renderDraft(issue));
+  writeFileDurably(path, renderDraft(issue));
 }

@@ -2,10 +2,11 @@
 // batch with the fix attempted and its outcome, recommendations, issues, and an accounting of every
 // condition that did not simply succeed. Replaced atomically; the whole text is redacted.
 import { basename, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { redact } from '../diagnosis/redact.js';
+import { writeFileDurably } from '../store/durable-file.js';
+import { redact } from '../redaction/redact.js';
 import type { Rebuild } from '../factorial/manifest.js';
 import { renderResultsSections } from './markdown-results.js';
+import { plainText } from './markdown-text.js';
 import type { CauseOutcome, ConditionReport, Level, Outcome, ReportModel } from './report-model.js';
 import { levelText } from './results-analysis.js';
 
@@ -15,15 +16,15 @@ export const markdownReportPath = (outputsDir: string, experimentId: string): st
 const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 const superscript = (n: number): string => [...String(n)].map((d) => SUPERSCRIPT[Number(d)] ?? d).join('');
 const money = (x: number) => `$${x.toFixed(2)}`;
-/** Text safe inside a Markdown table cell. */
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Text safe inside a Markdown table cell: literal, on one line. */
+const cell = plainText;
 /**
  * Redacted inline code. When something was redacted the span is padded with spaces (which Markdown strips),
  * so that redacting the whole document again cannot swallow the closing backtick with the secret's value.
  */
 export function inlineCode(text: string): string {
-  const safe = redact(cell(text).replace(/`/g, "'"));
-  return safe.includes('<redacted>') || safe.includes('<aws-access-key>') ? `\` ${safe} \`` : `\`${safe}\``;
+  const safe = redact(text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/`/g, "'"));
+  return safe.includes('<redacted>') ? `\` ${safe} \`` : `\`${safe}\``;
 }
 const code = inlineCode;
 const shortCommit = (c: string | null) => (c === null ? 'no commit' : c.slice(0, 12));
@@ -79,7 +80,7 @@ export function renderGrid(model: ReportModel): string[] {
   const cols = combos(colFactors);
   const corner = `${rowFactors.map(([f]) => f).join(' × ')}${colFactors.length ? ' \\ ' + colFactors.map(([f]) => f).join(' × ') : ''}`;
   const lines = [
-    `| ${cell(corner)} | ${cols.map((c) => cell(label(c))).join(' | ')} |`,
+    `| ${corner} | ${cols.map((c) => cell(label(c))).join(' | ')} |`,
     `|${' --- |'.repeat(cols.length + 1)}`,
   ];
   for (const row of combos(rowFactors)) {
@@ -94,7 +95,7 @@ export function describeRebuild(r: Rebuild): string {
   if (r.verified) return `${head}, digest ${code(r.digest ?? '?')}: verified`;
   const failedStep = r.steps.find((s) => s.exit_code !== 0 || s.timed_out);
   const why = r.refused_reason ?? (failedStep ? `step ${failedStep.name} ${failedStep.timed_out ? 'timed out' : `exited ${failedStep.exit_code}`}` : 'unknown');
-  return `${head}${r.digest ? `, digest ${code(r.digest)}` : ''}: NOT verified (${why})`;
+  return `${head}${r.digest ? `, digest ${code(r.digest)}` : ''}: NOT verified (${plainText(why)})`;
 }
 
 function describeOutcome(c: CauseOutcome): string {
@@ -124,9 +125,9 @@ function causesSection(model: ReportModel): string[] {
       out.push(`### Batch ${batch}`, '');
     }
     const cancelled = c.cancelled.length ? `, ${c.cancelled.length} cancelled by the kill switch` : '';
-    const meta = [c.pattern, c.fixability && `fixability ${c.fixability}`].filter(Boolean).join(' · ');
+    const meta = [c.pattern && plainText(c.pattern), c.fixability && `fixability ${c.fixability}`].filter(Boolean).join(' · ');
     out.push(`**${c.root_cause_id}**: ${c.conditions.length} condition(s) failed${cancelled}${meta ? ` · ${meta}` : ''}`, '');
-    out.push(`- Cause: ${c.description}`);
+    out.push(`- Cause: ${plainText(c.description)}`);
     out.push(`- Conditions: ${[...c.conditions, ...c.cancelled.map((x) => `${x} (cancelled)`)].map(code).join(', ')}`);
     if (c.evidence) out.push(`- Evidence: ${code(c.evidence)}`);
     if (c.classified_by_agent.length) out.push(`- Classified by the agent, not the engine (it was not confident): ${c.classified_by_agent.map(code).join(', ')}`);
@@ -147,7 +148,7 @@ function accountingSection(model: ReportModel): string[] {
     ...rows.map((c) => {
       const d = c.disposition;
       const detail = d.kind === 'issue' && d.issue.url ? `[${d.issue.action}](${d.issue.url})` : d.note;
-      return `| ${code(c.entry.condition)} | ${c.outcome === 'failed' ? `failed (${c.failure?.root_cause_id ?? c.entry.status})` : c.outcome} | ${c.decided_batch ?? '-'} | ${d.kind} | ${cell(detail)} |`;
+      return `| ${code(c.entry.condition)} | ${c.outcome === 'failed' ? `failed (${c.failure?.root_cause_id ?? c.entry.status})` : c.outcome} | ${c.decided_batch ?? '-'} | ${d.kind} | ${d.kind === 'issue' && d.issue.url ? detail : cell(detail)} |`;
     }),
   ];
 }
@@ -204,7 +205,7 @@ export function renderMarkdownReport(model: ReportModel, now: Date): string {
   if (model.remaining.length === 0) out.push('None.');
   for (const g of model.remaining) {
     const cancelled = g.cancelled.length ? `; cancelled by the kill switch: ${g.cancelled.map(code).join(', ')}` : '';
-    out.push(`- **${g.root_cause_id}** (${code(g.fingerprint)}): failed: ${g.failed.map(code).join(', ') || 'none'}${cancelled}. ${g.why}.`);
+    out.push(`- **${g.root_cause_id}** (${code(g.fingerprint)}): failed: ${g.failed.map(code).join(', ') || 'none'}${cancelled}. ${plainText(g.why)}.`);
   }
   out.push('', '## Recommendations', '');
   model.recommendations.forEach((r, i) => out.push(`${i + 1}. ${r.text}`));
@@ -215,6 +216,6 @@ export function renderMarkdownReport(model: ReportModel, now: Date): string {
 
 export async function writeMarkdownReport(outputsDir: string, model: ReportModel, now: Date): Promise<string> {
   const path = markdownReportPath(outputsDir, model.manifest.experiment_id);
-  await writeFileAtomic(path, renderMarkdownReport(model, now), { fsync: true });
+  writeFileDurably(path, renderMarkdownReport(model, now));
   return path;
 }

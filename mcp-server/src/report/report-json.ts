@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { ReportModel } from './report-model.js';
-import { redactDeep } from './run-jsonl.js';
+import { redactDeep } from '../redaction/redact.js';
 
 export const REPORT_JSON_SCHEMA_VERSION = 1;
 

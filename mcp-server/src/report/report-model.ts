@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { RootCause } from '../diagnosis/aggregation-schema.js';
 import { normalizeEvidence } from '../diagnosis/fingerprint.js';
-import { redact } from '../diagnosis/redact.js';
+import { redact } from '../redaction/redact.js';
 import {
   costSoFar,
   currentAttempt,

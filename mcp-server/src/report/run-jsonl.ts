@@ -1,8 +1,8 @@
 // outputs/factorial_run_<experiment_id>.jsonl: one line per condition with its full record and attempt
 // history, then, as the LAST line, the aggregated summary. Replaced atomically; every string is redacted.
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { redact } from '../diagnosis/redact.js';
+import { writeFileDurably } from '../store/durable-file.js';
+import { redactDeep } from '../redaction/redact.js';
 import { failureKey, rootCauseOf, type Outcome, type ReportModel } from './report-model.js';
 import type { FiledIssue } from '../factorial/manifest.js';
 
@@ -36,15 +36,6 @@ export interface RunSummary {
   recommendations: { kind: string; root_cause_id: string | null; text: string }[];
 }
 
-/** Every string inside a JSON value, redacted (before serialising, so escapes cannot be cut in half). */
-export function redactDeep<T>(value: T): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
-  }
-  return value;
-}
 
 export function buildSummary(model: ReportModel, now: Date): RunSummary {
   const m = model.manifest;
@@ -129,6 +120,6 @@ export function renderRunJsonl(model: ReportModel, now: Date): string {
 
 export async function writeRunJsonl(outputsDir: string, model: ReportModel, now: Date): Promise<string> {
   const path = runJsonlPath(outputsDir, model.manifest.experiment_id);
-  await writeFileAtomic(path, renderRunJsonl(model, now), { fsync: true });
+  writeFileDurably(path, renderRunJsonl(model, now));
   return path;
 }

@@ -1,16 +1,37 @@
 // Where an experiment lives on disk: the manifest (replaced atomically, under an inter-process lock) and
 // the JSONL event log (appended). Killing the process at any instant leaves a manifest that parses and an
-// event log whose lines all parse.
+// event log whose lines all parse; a full disk leaves the previous manifest and no event for the change.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { resolve, sep } from 'node:path';
 import { EVENT_SCHEMA_VERSION, EventSchema, type EventPayload, type ExperimentEvent } from '../factorial/events.js';
-import { ManifestSchema, type Manifest } from '../factorial/manifest.js';
+import { ExperimentIdSchema } from '../factorial/experiment-config.js';
+import { MANIFEST_SCHEMA_VERSION, ManifestSchema, type Manifest } from '../factorial/manifest.js';
+import { redactDeep } from '../redaction/redact.js';
+import { stageFile } from './durable-file.js';
 import { withFileLock } from './file-lock.js';
 import { appendJsonl, readJsonl } from './jsonl-log.js';
+import { InvalidExperimentIdError, ManifestUnreadableError } from './store-errors.js';
 
 export class ExperimentNotFoundError extends Error {
   override readonly name = 'ExperimentNotFoundError';
+}
+
+/**
+ * `outputsDir/<name>`, refusing any name that would resolve outside `outputsDir`: experiment ids come from
+ * CLI and MCP arguments, and an MCP caller is an agent reading untrusted text.
+ */
+export function outputsPath(outputsDir: string, name: string): string {
+  const root = resolve(outputsDir);
+  const path = resolve(root, name);
+  if (!path.startsWith(root + sep)) throw new InvalidExperimentIdError(`${JSON.stringify(name)} would be outside the outputs directory ${root}`);
+  return path;
+}
+
+/** Checks an experiment id against the config's rule; the message names the id. */
+export function checkExperimentId(id: string): string {
+  const parsed = ExperimentIdSchema.safeParse(id);
+  if (!parsed.success) throw new InvalidExperimentIdError(`invalid experiment id ${JSON.stringify(id)}: ${parsed.error.issues[0]?.message}`);
+  return id;
 }
 
 export class ExperimentStore {
@@ -21,8 +42,9 @@ export class ExperimentStore {
     readonly outputsDir: string,
     readonly experimentId: string,
   ) {
-    this.manifestPath = join(outputsDir, `factorial_manifest_${experimentId}.json`);
-    this.eventsPath = join(outputsDir, `factorial_events_${experimentId}.jsonl`);
+    checkExperimentId(experimentId);
+    this.manifestPath = outputsPath(outputsDir, `factorial_manifest_${experimentId}.json`);
+    this.eventsPath = outputsPath(outputsDir, `factorial_events_${experimentId}.jsonl`);
   }
 
   exists(): boolean {
@@ -40,27 +62,22 @@ export class ExperimentStore {
           `no experiment '${this.experimentId}' (no ${this.manifestPath}); launch it first with skyloop factorial launch <config.yaml>`,
         );
       }
-      throw e;
+      throw new ManifestUnreadableError(this.manifestPath, `cannot be read (${(e as Error).message})`);
     }
-    const parsed = ManifestSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`${this.manifestPath}: not a valid manifest at ${issue?.path.join('.')}: ${issue?.message}`);
-    }
-    return parsed.data;
+    return parseManifest(this.manifestPath, text, this.experimentId);
   }
 
   /**
-   * Read-modify-write under the lock. `change` mutates the manifest and returns the events to log;
-   * events are appended before the manifest is replaced, so the log never misses a recorded change.
+   * Read-modify-write under the lock. `change` mutates the manifest and returns the events to log. The new
+   * manifest is written and verified first, then the events appended, then the manifest renamed into place:
+   * a full disk fails before either is visible, so the log never records a change the manifest did not get.
    */
   async update<T>(change: (m: Manifest) => { events: EventPayload[]; result: T }): Promise<T> {
     return withFileLock(this.manifestPath, async () => {
       const manifest = this.read();
       const { events, result } = change(manifest);
-      this.appendUnlocked(events);
       manifest.updated_at = new Date().toISOString();
-      await this.writeUnlocked(manifest);
+      this.commit(manifest, events);
       return result;
     });
   }
@@ -70,14 +87,13 @@ export class ExperimentStore {
     mkdirSync(this.outputsDir, { recursive: true });
     return withFileLock(this.manifestPath, async () => {
       if (this.exists()) return this.read();
-      this.appendUnlocked(events);
-      await this.writeUnlocked(manifest);
+      this.commit(manifest, events);
       return manifest;
     });
   }
 
   async appendEvents(events: EventPayload[]): Promise<void> {
-    await withFileLock(this.manifestPath, async () => this.appendUnlocked(events));
+    await withFileLock(this.manifestPath, async () => void this.appendUnlocked(events));
   }
 
   /**
@@ -93,16 +109,62 @@ export class ExperimentStore {
     return readJsonl(this.eventsPath, EventSchema);
   }
 
-  private async writeUnlocked(manifest: Manifest): Promise<void> {
-    await writeFileAtomic(this.manifestPath, JSON.stringify(manifest, null, 2) + '\n', { fsync: true });
+  private commit(manifest: Manifest, events: EventPayload[]): void {
+    const staged = stageFile(this.manifestPath, JSON.stringify(redactDeep(manifest), null, 2) + '\n');
+    let undo: () => void;
+    try {
+      undo = this.appendUnlocked(events);
+    } catch (e) {
+      staged.abort();
+      throw e;
+    }
+    try {
+      staged.commit();
+    } catch (e) {
+      undo();
+      throw e;
+    }
   }
 
-  private appendUnlocked(events: EventPayload[], repair = true): void {
+  private appendUnlocked(events: EventPayload[], repair = true): () => void {
     const ts = new Date().toISOString();
-    appendJsonl(
+    return appendJsonl(
       this.eventsPath,
       events.map((e) => ({ schema_version: EVENT_SCHEMA_VERSION, ts, experiment_id: this.experimentId, ...e })),
       { repair },
     );
   }
+}
+
+/** The manifest in `text`, or an error that names the file and says what is wrong with it. */
+export function parseManifest(file: string, text: string, experimentId?: string): Manifest {
+  const bytes = Buffer.byteLength(text);
+  if (text.trim() === '') throw new ManifestUnreadableError(file, `is empty (${bytes} bytes): not a manifest`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ManifestUnreadableError(file, `is not valid JSON (${bytes} bytes, cut short or damaged?): ${(e as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ManifestUnreadableError(file, 'is valid JSON but not a manifest (expected an object)');
+  }
+  const version = (json as { schema_version?: unknown }).schema_version;
+  if (version !== MANIFEST_SCHEMA_VERSION) {
+    throw new ManifestUnreadableError(
+      file,
+      version === undefined
+        ? 'has no schema_version: not a skyloop manifest'
+        : `has schema_version ${JSON.stringify(version)}; this skyloop reads version ${MANIFEST_SCHEMA_VERSION}`,
+    );
+  }
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ManifestUnreadableError(file, `is not a valid manifest at ${issue?.path.join('.') || '(top level)'}: ${issue?.message}`);
+  }
+  if (experimentId !== undefined && parsed.data.experiment_id !== experimentId) {
+    throw new ManifestUnreadableError(file, `belongs to experiment '${parsed.data.experiment_id}', not '${experimentId}'`);
+  }
+  return parsed.data;
 }

@@ -1,12 +1,36 @@
 // An append-only JSONL file that survives a crash at any instant: each batch of lines is one write, and a
 // last line cut by a crash is dropped before the next append, so every line of the file parses.
-import { appendFileSync, closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
+// A write the disk cannot complete (full disk) is rolled back to the previous end, so no half batch stays.
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, truncateSync, writeSync } from 'node:fs';
 import type { z } from 'zod';
+import { redactDeep } from '../redaction/redact.js';
+import { StoreWriteError } from './store-errors.js';
 
-export function appendJsonl(path: string, records: object[], { repair = true } = {}): void {
-  if (records.length === 0) return;
+/** Append records as lines; returns an undo that cuts the file back to where it ended before. */
+export function appendJsonl(path: string, records: object[], { repair = true } = {}): () => void {
+  if (records.length === 0) return () => {};
   if (repair) repairTail(path);
-  appendFileSync(path, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const data = Buffer.from(records.map((r) => JSON.stringify(redactDeep(r))).join('\n') + '\n', 'utf8');
+  let fd: number;
+  try {
+    fd = openSync(path, 'a');
+  } catch (e) {
+    throw new StoreWriteError(path, (e as NodeJS.ErrnoException).code, (e as Error).message);
+  }
+  const start = fstatSync(fd).size;
+  try {
+    for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+  } catch (e) {
+    try {
+      ftruncateSync(fd, start);
+    } catch {
+      /* the repair at the next append drops a cut line */
+    }
+    throw new StoreWriteError(path, (e as NodeJS.ErrnoException).code, (e as Error).message);
+  } finally {
+    closeSync(fd);
+  }
+  return () => truncateSync(path, start);
 }
 
 /** Every record that parses and validates; a cut last line (not yet repaired) is skipped. */

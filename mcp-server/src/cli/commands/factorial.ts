@@ -99,10 +99,11 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
           `${result.experiment_id}: ${result.conditions} conditions, estimated $${result.estimated_cost_usd.toFixed(2)}\n` +
             `  launched ${result.launched}, reconciled ${result.reconciled}, already running ${result.already_launched}, failed ${result.failed.length}\n` +
             result.failed.map((f) => `  ✗ ${f.condition}: ${f.error}\n`).join('') +
+            result.outcome_unknown.map((f) => `  ? ${f.condition}: outcome unknown (sky may have submitted it; watch reconciles it by name): ${f.error}\n`).join('') +
             `  manifest: ${result.manifest_path}\n  next: skyloop factorial watch ${result.experiment_id}\n`,
         );
       }
-      return result.failed.length > 0 ? 1 : 0;
+      return result.failed.length + result.outcome_unknown.length > 0 ? 1 : 0;
     }
     case 'status': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, all: { type: 'boolean' }, refresh: { type: 'boolean' } } });
@@ -205,10 +206,11 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
             result.rules.map((r) => `  ✓ ${r}\n`).join('') +
             `  launched ${result.launched}, reconciled ${result.reconciled}, failed ${result.failed.length}\n` +
             result.failed.map((f) => `  ✗ ${f.condition}: ${f.error}\n`).join('') +
+            result.outcome_unknown.map((f) => `  ? ${f.condition}: outcome unknown (sky may have submitted it; watch reconciles it by name): ${f.error}\n`).join('') +
             `  ${result.cycles}\n  next: skyloop factorial watch ${id}\n`,
         );
       }
-      return result.failed.length > 0 ? 1 : 0;
+      return result.failed.length + result.outcome_unknown.length > 0 ? 1 : 0;
     }
     case 'report': {
       const { values, positionals } = parseArgs({

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { redact } from '../../diagnosis/redact.js';
+import { redact } from '../../redaction/redact.js';
 import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { isTerminal } from '../../sky/job-status.js';
 import { SkyError } from '../../sky/sky-errors.js';

@@ -1,7 +1,7 @@
 // Which recorded events people are told about, and what they are told: a Slack-compatible text line and a
 // generic JSON payload. Pure; secrets are redacted from everything that leaves the machine.
 import { createHash } from 'node:crypto';
-import { redact } from '../../diagnosis/redact.js';
+import { redact } from '../../redaction/redact.js';
 import type { ExperimentEvent } from '../../factorial/events.js';
 import type { ExperimentSummary } from '../../factorial/summary.js';
 
