@@ -90,7 +90,7 @@ catch (e) {
     const usage = isUsageError(e);
     const known = usage || isKnownError(e);
     if (argv.includes('--json')) {
-        process.stdout.write(JSON.stringify(jsonError(error, usage ? 'usage' : error.name === 'RuleRefusal' ? 'refusal' : 'error'), null, 2) + '\n');
+        stdout.write(JSON.stringify(jsonError(error, usage ? 'usage' : error.name === 'RuleRefusal' ? 'refusal' : 'error'), null, 2) + '\n');
     }
     if (usage) {
         const command = e.command;

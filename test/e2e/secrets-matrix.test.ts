@@ -57,6 +57,7 @@ describe('the secrets matrix (formats × surfaces)', () => {
     };
     await run('analyze-logs text', ['analyze-logs', log]);
     await run('analyze-logs --json', ['analyze-logs', log, '--json']);
+    await run('CLI --json error', ['analyze-logs', `${w.dir}/${oneLine}.log`, '--json']);
     const launch = await run('launch --json', ['factorial', 'launch', w.config, '--approve', '--json']);
     expect(JSON.parse(launch.stdout).failed.length).toBeGreaterThan(0); // sky's error text reached skyloop
     await run('launch text', ['factorial', 'launch', w.config, '--approve']);

@@ -101,7 +101,7 @@ try {
   const usage = isUsageError(e);
   const known = usage || isKnownError(e);
   if (argv.includes('--json')) {
-    process.stdout.write(JSON.stringify(jsonError(error, usage ? 'usage' : error.name === 'RuleRefusal' ? 'refusal' : 'error'), null, 2) + '\n');
+    stdout.write(JSON.stringify(jsonError(error, usage ? 'usage' : error.name === 'RuleRefusal' ? 'refusal' : 'error'), null, 2) + '\n');
   }
   if (usage) {
     const command = (e as UsageError).command;
