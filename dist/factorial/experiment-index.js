@@ -39,3 +39,7 @@ export function locateOutputsDir(experimentId, defaultDir, env = process.env) {
         return recorded.outputs_dir;
     return defaultDir;
 }
+/** The context of one experiment's command: its outputs dir is the experiment's, not the caller's working directory. */
+export function forExperiment(ctx, experimentId, env = process.env) {
+    return { ...ctx, outputsDir: locateOutputsDir(experimentId, ctx.outputsDir, env) };
+}

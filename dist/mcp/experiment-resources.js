@@ -8,6 +8,7 @@ import { manifestView } from '../factorial/manifest-view.js';
 import { markdownReportPath } from '../report/markdown-report.js';
 import { redact } from '../redaction/redact.js';
 import { checkExperimentId, ExperimentStore } from '../store/experiment-store.js';
+import { locateOutputsDir, readIndex } from '../factorial/experiment-index.js';
 const asFile = (path) => readFileSync(path, 'utf8');
 const FILES = {
     manifest: { mimeType: 'application/json', description: 'The full manifest (every attempt, with its evidence): for people', path: (s, _dir) => s.manifestPath, read: asFile },
@@ -20,31 +21,39 @@ const FILES = {
     events: { mimeType: 'application/x-ndjson', description: 'The event log of the experiment', path: (s, _dir) => s.eventsPath, read: asFile },
     report: { mimeType: 'text/markdown', description: 'The Markdown report', path: (s, dir) => markdownReportPath(dir, s.experimentId), read: asFile },
 };
+/** Each experiment with the outputs dir it lives in: the manifests here, and those the launch index recorded elsewhere. */
 function experiments(outputsDir) {
-    if (!existsSync(outputsDir))
-        return [];
-    return readdirSync(outputsDir).flatMap((f) => {
+    const found = new Map();
+    const here = existsSync(outputsDir) ? readdirSync(outputsDir) : [];
+    for (const f of here) {
         const m = /^factorial_manifest_(.+)\.json$/.exec(f);
-        if (!m)
-            return [];
+        if (m)
+            found.set(m[1], outputsDir);
+    }
+    for (const id of Object.keys(readIndex()))
+        if (!found.has(id))
+            found.set(id, locateOutputsDir(id, outputsDir));
+    for (const id of found.keys()) {
         try {
-            return [checkExperimentId(m[1])];
+            checkExperimentId(id);
         }
         catch {
-            return [];
+            found.delete(id);
         }
-    });
+    }
+    return found;
 }
 export function registerExperimentResources(server, ctx) {
     for (const [kind, file] of Object.entries(FILES)) {
         server.registerResource(`experiment-${kind}`, new ResourceTemplate(`skyloop://experiments/{experiment}/${kind}`, {
             list: async () => ({
-                resources: experiments(ctx.outputsDir)
-                    .filter((id) => existsSync(file.path(new ExperimentStore(ctx.outputsDir, id), ctx.outputsDir)))
-                    .map((id) => ({ uri: `skyloop://experiments/${id}/${kind}`, name: `${id} ${kind}`, mimeType: file.mimeType })),
+                resources: [...experiments(ctx.outputsDir)]
+                    .filter(([id, dir]) => existsSync(file.path(new ExperimentStore(dir, id), dir)))
+                    .map(([id]) => ({ uri: `skyloop://experiments/${id}/${kind}`, name: `${id} ${kind}`, mimeType: file.mimeType })),
             }),
         }), { title: `Experiment ${kind}`, description: file.description, mimeType: file.mimeType }, async (uri, { experiment }) => {
-            const path = file.path(new ExperimentStore(ctx.outputsDir, String(experiment)), ctx.outputsDir);
+            const dir = locateOutputsDir(checkExperimentId(String(experiment)), ctx.outputsDir);
+            const path = file.path(new ExperimentStore(dir, String(experiment)), dir);
             if (!existsSync(path))
                 throw new Error(`no ${kind} for experiment '${experiment}' (${path})`);
             return { contents: [{ uri: uri.href, mimeType: file.mimeType, text: redact(file.read(path)) }] };

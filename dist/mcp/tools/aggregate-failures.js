@@ -5,6 +5,7 @@ import { diagnoseExperiment } from '../../factorial/diagnose-experiment.js';
 import { nextCycleNote } from '../../rules/max-relaunch-cycles.js';
 import { ExperimentStore } from '../../store/experiment-store.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 export function registerAggregateFailures(server, ctx) {
     server.registerTool('aggregate_failures', {
         title: 'Group the failures of an experiment by root cause (F2)',
@@ -32,8 +33,9 @@ export function registerAggregateFailures(server, ctx) {
         }).shape,
         annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     }, async ({ experiment, classifications }) => {
-        const aggregation = await diagnoseExperiment(experiment, ctx, classifications ?? []);
-        const cycles = nextCycleNote(new ExperimentStore(ctx.outputsDir, experiment).read());
+        const scoped = forExperiment(ctx, experiment);
+        const aggregation = await diagnoseExperiment(experiment, scoped, classifications ?? []);
+        const cycles = nextCycleNote(new ExperimentStore(scoped.outputsDir, experiment).read());
         return toolResult({ ...aggregation, relaunch_cycles: cycles }, `${renderAggregation(aggregation, experiment)}\n${cycles.note}\n`);
     });
 }

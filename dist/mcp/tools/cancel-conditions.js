@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cancelConditions, CancelResultSchema } from '../../factorial/cancel-conditions.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 export function registerCancelConditions(server, ctx) {
     server.registerTool('cancel_conditions', {
         title: 'Cancel conditions of an experiment',
@@ -15,5 +16,5 @@ export function registerCancelConditions(server, ctx) {
         },
         outputSchema: CancelResultSchema.shape,
         annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-    }, async ({ experiment, conditions, all, reason }) => toolResult(await cancelConditions(experiment, { ...(conditions ? { conditions } : {}), all: all ?? false, reason: `agent: ${reason}` }, ctx)));
+    }, async ({ experiment, conditions, all, reason }) => toolResult(await cancelConditions(experiment, { ...(conditions ? { conditions } : {}), all: all ?? false, reason: `agent: ${reason}` }, forExperiment(ctx, experiment))));
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FiledIssueSchema } from '../../factorial/manifest.js';
 import { generateReport } from '../../report/generate-report.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 const ReportSchema = z.object({
     jsonl_path: z.string().describe('outputs/factorial_run_<experiment>.jsonl: one line per condition, summary last'),
     markdown_path: z.string().describe('outputs/factorial_report_<experiment>.md'),
@@ -29,7 +30,8 @@ export function registerGenerateReport(server, ctx) {
         outputSchema: ReportSchema.shape,
         annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     }, async ({ experiment, file_issues, refresh_results }) => {
-        const { jsonl_path, markdown_path, json_path, html_path, issues, notes, compact } = await generateReport(experiment, ctx, { fileIssues: file_issues, refreshResults: refresh_results });
+        const scoped = forExperiment(ctx, experiment);
+        const { jsonl_path, markdown_path, json_path, html_path, issues, notes, compact } = await generateReport(experiment, scoped, { fileIssues: file_issues, refreshResults: refresh_results });
         return toolResult({ jsonl_path, markdown_path, json_path, html_path, issues, notes, summary: compact });
     });
 }

@@ -3,6 +3,7 @@ import { experimentStatus, ExperimentStatusSchema } from '../../factorial/experi
 import { pollExperiment } from '../../factorial/poll-experiment.js';
 import { briefSummary } from '../../factorial/summary.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 export function registerQueueStatus(server, ctx) {
     server.registerTool('queue_status', {
         title: 'Experiment status',
@@ -17,9 +18,10 @@ export function registerQueueStatus(server, ctx) {
         outputSchema: ExperimentStatusSchema.shape,
         annotations: { readOnlyHint: true, openWorldHint: true },
     }, async ({ experiment, refresh, all }) => {
+        const scoped = forExperiment(ctx, experiment);
         if (refresh)
-            await pollExperiment(experiment, ctx, { killSwitch: false });
-        const status = experimentStatus(experiment, ctx, { all });
+            await pollExperiment(experiment, scoped, { killSwitch: false });
+        const status = experimentStatus(experiment, scoped, { all });
         return toolResult(status, briefSummary(status));
     });
 }

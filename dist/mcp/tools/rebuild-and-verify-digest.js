@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RebuildSchema } from '../../factorial/manifest.js';
 import { rebuildAndVerify } from '../../factorial/rebuild-and-verify.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 export function registerRebuildAndVerifyDigest(server, ctx) {
     server.registerTool('rebuild_and_verify_digest', {
         title: 'Rebuild the image and verify its digest (F3)',
@@ -15,7 +16,8 @@ export function registerRebuildAndVerifyDigest(server, ctx) {
         outputSchema: RebuildSchema.shape,
         annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     }, async ({ experiment }) => {
-        const rebuild = await rebuildAndVerify(experiment, ctx);
+        const scoped = forExperiment(ctx, experiment);
+        const rebuild = await rebuildAndVerify(experiment, scoped);
         const text = rebuild.verified
             ? `verified ${rebuild.image} = ${rebuild.digest}`
             : `not verified: ${rebuild.refused_reason}`;

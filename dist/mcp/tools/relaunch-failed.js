@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { relaunchFailed, RelaunchResultSchema } from '../../factorial/relaunch-failed.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 export function registerRelaunchFailed(server, ctx) {
     server.registerTool('relaunch_failed', {
         title: 'Relaunch only the failed conditions',
@@ -30,7 +31,8 @@ export function registerRelaunchFailed(server, ctx) {
         outputSchema: RelaunchResultSchema.shape,
         annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     }, async ({ experiment, authorize, conditions, include_cancelled, exclude_categories }) => {
-        const r = await relaunchFailed(experiment, { authorize, selection: { conditions, include_cancelled, exclude_categories } }, ctx);
+        const scoped = forExperiment(ctx, experiment);
+        const r = await relaunchFailed(experiment, { authorize, selection: { conditions, include_cancelled, exclude_categories } }, scoped);
         return toolResult(r, `batch ${r.batch} relaunches ${r.conditions.length} condition(s) on ${r.image}, estimated $${r.estimated_cost_usd.toFixed(2)}; ` +
             `launched ${r.launched}, failed ${r.failed.length}; ${r.cycles}. next: ${r.next}`);
     });

@@ -3,6 +3,7 @@ import { briefSummary, ExperimentSummarySchema } from '../../factorial/summary.j
 import { waitForChange } from '../../supervisor/wait-for-change.js';
 import { ExperimentStore } from '../../store/experiment-store.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 const WaitResultSchema = z.object({
     changed: z.boolean().describe('Some job changed state (or the kill switch fired) before the timeout'),
     polls: z.number().int(),
@@ -29,9 +30,10 @@ export function registerWaitForChange(server, ctx) {
         outputSchema: WaitResultSchema.shape,
         annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     }, async ({ experiment, timeout_s, interval_s }, extra) => {
-        const intervalS = interval_s ?? new ExperimentStore(ctx.outputsDir, experiment).read().monitor.poll_interval_s;
+        const scoped = forExperiment(ctx, experiment);
+        const intervalS = interval_s ?? new ExperimentStore(scoped.outputsDir, experiment).read().monitor.poll_interval_s;
         const progressToken = extra._meta?.progressToken;
-        const { changed, polls, result, attached, sky_unavailable, notes } = await waitForChange(experiment, ctx, {
+        const { changed, polls, result, attached, sky_unavailable, notes } = await waitForChange(experiment, scoped, {
             timeoutS: timeout_s,
             intervalS: Math.min(intervalS, timeout_s),
             signal: extra.signal,

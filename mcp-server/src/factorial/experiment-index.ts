@@ -45,3 +45,8 @@ export function locateOutputsDir(experimentId: string, defaultDir: string, env: 
   if (recorded && existsSync(new ExperimentStore(recorded.outputs_dir, experimentId).manifestPath)) return recorded.outputs_dir;
   return defaultDir;
 }
+
+/** The context of one experiment's command: its outputs dir is the experiment's, not the caller's working directory. */
+export function forExperiment<T extends { outputsDir: string }>(ctx: T, experimentId: string, env: NodeJS.ProcessEnv = process.env): T {
+  return { ...ctx, outputsDir: locateOutputsDir(experimentId, ctx.outputsDir, env) };
+}

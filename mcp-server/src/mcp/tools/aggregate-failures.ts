@@ -7,6 +7,7 @@ import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { nextCycleNote } from '../../rules/max-relaunch-cycles.js';
 import { ExperimentStore } from '../../store/experiment-store.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 
 export function registerAggregateFailures(server: McpServer, ctx: FactorialContext): void {
   server.registerTool(
@@ -39,8 +40,9 @@ export function registerAggregateFailures(server: McpServer, ctx: FactorialConte
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     async ({ experiment, classifications }) => {
-      const aggregation = await diagnoseExperiment(experiment, ctx, classifications ?? []);
-      const cycles = nextCycleNote(new ExperimentStore(ctx.outputsDir, experiment).read());
+      const scoped = forExperiment(ctx, experiment);
+      const aggregation = await diagnoseExperiment(experiment, scoped, classifications ?? []);
+      const cycles = nextCycleNote(new ExperimentStore(scoped.outputsDir, experiment).read());
       return toolResult({ ...aggregation, relaunch_cycles: cycles }, `${renderAggregation(aggregation, experiment)}\n${cycles.note}\n`);
     },
   );

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cancelConditions, CancelResultSchema } from '../../factorial/cancel-conditions.js';
 import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 
 export function registerCancelConditions(server: McpServer, ctx: FactorialContext): void {
   server.registerTool(
@@ -23,6 +24,6 @@ export function registerCancelConditions(server: McpServer, ctx: FactorialContex
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },
     async ({ experiment, conditions, all, reason }) =>
-      toolResult(await cancelConditions(experiment, { ...(conditions ? { conditions } : {}), all: all ?? false, reason: `agent: ${reason}` }, ctx)),
+      toolResult(await cancelConditions(experiment, { ...(conditions ? { conditions } : {}), all: all ?? false, reason: `agent: ${reason}` }, forExperiment(ctx, experiment))),
   );
 }

@@ -4,6 +4,7 @@ import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { FiledIssueSchema } from '../../factorial/manifest.js';
 import { generateReport } from '../../report/generate-report.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 
 const ReportSchema = z.object({
   jsonl_path: z.string().describe('outputs/factorial_run_<experiment>.jsonl: one line per condition, summary last'),
@@ -37,7 +38,8 @@ export function registerGenerateReport(server: McpServer, ctx: FactorialContext)
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     async ({ experiment, file_issues, refresh_results }) => {
-      const { jsonl_path, markdown_path, json_path, html_path, issues, notes, compact } = await generateReport(experiment, ctx, { fileIssues: file_issues, refreshResults: refresh_results });
+      const scoped = forExperiment(ctx, experiment);
+      const { jsonl_path, markdown_path, json_path, html_path, issues, notes, compact } = await generateReport(experiment, scoped, { fileIssues: file_issues, refreshResults: refresh_results });
       return toolResult({ jsonl_path, markdown_path, json_path, html_path, issues, notes, summary: compact as unknown as Record<string, unknown> });
     },
   );

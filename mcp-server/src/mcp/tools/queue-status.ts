@@ -5,6 +5,7 @@ import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { pollExperiment } from '../../factorial/poll-experiment.js';
 import { briefSummary } from '../../factorial/summary.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 
 export function registerQueueStatus(server: McpServer, ctx: FactorialContext): void {
   server.registerTool(
@@ -24,8 +25,9 @@ export function registerQueueStatus(server: McpServer, ctx: FactorialContext): v
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     async ({ experiment, refresh, all }) => {
-      if (refresh) await pollExperiment(experiment, ctx, { killSwitch: false });
-      const status = experimentStatus(experiment, ctx, { all });
+      const scoped = forExperiment(ctx, experiment);
+      if (refresh) await pollExperiment(experiment, scoped, { killSwitch: false });
+      const status = experimentStatus(experiment, scoped, { all });
       return toolResult(status, briefSummary(status));
     },
   );

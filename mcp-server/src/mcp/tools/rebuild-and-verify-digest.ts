@@ -4,6 +4,7 @@ import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { RebuildSchema } from '../../factorial/manifest.js';
 import { rebuildAndVerify } from '../../factorial/rebuild-and-verify.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 
 export function registerRebuildAndVerifyDigest(server: McpServer, ctx: FactorialContext): void {
   server.registerTool(
@@ -22,7 +23,8 @@ export function registerRebuildAndVerifyDigest(server: McpServer, ctx: Factorial
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     async ({ experiment }) => {
-      const rebuild = await rebuildAndVerify(experiment, ctx);
+      const scoped = forExperiment(ctx, experiment);
+      const rebuild = await rebuildAndVerify(experiment, scoped);
       const text = rebuild.verified
         ? `verified ${rebuild.image} = ${rebuild.digest}`
         : `not verified: ${rebuild.refused_reason}`;

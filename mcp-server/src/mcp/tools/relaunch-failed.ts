@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { relaunchFailed, RelaunchResultSchema } from '../../factorial/relaunch-failed.js';
 import { toolResult } from '../tool-result.js';
+import { forExperiment } from '../../factorial/experiment-index.js';
 
 export function registerRelaunchFailed(server: McpServer, ctx: FactorialContext): void {
   server.registerTool(
@@ -37,7 +38,8 @@ export function registerRelaunchFailed(server: McpServer, ctx: FactorialContext)
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     async ({ experiment, authorize, conditions, include_cancelled, exclude_categories }) => {
-      const r = await relaunchFailed(experiment, { authorize, selection: { conditions, include_cancelled, exclude_categories } }, ctx);
+      const scoped = forExperiment(ctx, experiment);
+      const r = await relaunchFailed(experiment, { authorize, selection: { conditions, include_cancelled, exclude_categories } }, scoped);
       return toolResult(
         r,
         `batch ${r.batch} relaunches ${r.conditions.length} condition(s) on ${r.image}, estimated $${r.estimated_cost_usd.toFixed(2)}; ` +
