@@ -1,11 +1,13 @@
 // outputs/factorial_report_<experiment_id>.md: results, cost per cycle, the factorial grid, root causes per
 // batch with the fix attempted and its outcome, recommendations, issues, and an accounting of every
-// condition that did not simply succeed. Replaced atomically; the whole text is redacted.
+// condition that did not simply succeed. Replaced atomically; the whole text is redacted. Every line fits an
+// 80-column terminal (paragraphs wrapped, the grid's columns numbered with a legend and split into several
+// tables when they are too many, the accounting one block per condition), except link definitions.
 import { basename, join } from 'node:path';
 import { writeFileDurably } from '../store/durable-file.js';
 import { redact } from '../redaction/redact.js';
-import { renderResultsSections } from './markdown-results.js';
-import { plainText } from './markdown-text.js';
+import { OUTCOME_SYMBOL, renderResultsSections } from './markdown-results.js';
+import { plainText, WIDTH, wrap } from './markdown-text.js';
 import { levelText } from './results-analysis.js';
 export const markdownReportPath = (outputsDir, experimentId) => join(outputsDir, `factorial_report_${experimentId}.md`);
 const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
@@ -23,6 +25,11 @@ export function inlineCode(text) {
 }
 const code = inlineCode;
 const shortCommit = (c) => (c === null ? 'no commit' : c.slice(0, 12));
+/** An image reference, a pinned one as name and digest: two spans a line can break between. */
+const imageText = (image) => {
+    const at = image.lastIndexOf('@');
+    return at < 0 ? code(image) : `${code(image.slice(0, at))} at digest ${code(image.slice(at + 1))}`;
+};
 const OUTCOME_LABEL = {
     succeeded: 'Succeeded',
     failed: 'Failed',
@@ -30,23 +37,18 @@ const OUTCOME_LABEL = {
     not_launched: 'Never launched',
     running: 'Still running',
 };
-export function gridCell(c) {
+/** A grid cell: the outcome's symbol, a failure's category letter, the deciding batch as a superscript. */
+export function gridCell(c, letterOf) {
     if (!c)
         return '–';
     const batch = c.decided_batch && c.decided_batch > 0 ? superscript(c.decided_batch) : '';
-    switch (c.outcome) {
-        case 'succeeded':
-            return `✓${batch}`;
-        case 'failed':
-            return `✗${batch} (${c.failure?.root_cause_id ?? c.entry.status})`;
-        case 'cancelled':
-            return `⊘${batch}`;
-        case 'running':
-            return `…${batch}`;
-        case 'not_launched':
-            return '·';
-    }
+    if (c.outcome === 'not_launched')
+        return OUTCOME_SYMBOL.not_launched;
+    const letter = c.outcome === 'failed' ? letterOf(failureCategory(c)) : '';
+    return `${OUTCOME_SYMBOL[c.outcome]}${letter}${batch}`;
 }
+const failureCategory = (c) => c.failure?.root_cause_id ?? c.entry.status;
+const letters = (i) => (i < 26 ? '' : letters(Math.floor(i / 26) - 1)) + String.fromCharCode(65 + (i % 26));
 export function combos(factors) {
     let out = [{}];
     for (const [f, levels] of factors)
@@ -62,22 +64,66 @@ export function gridLayout(model) {
     const byLevels = new Map(model.conditions.map((c) => [key(c.entry.levels), c]));
     return { rowFactors: factors.slice(0, split), colFactors: factors.slice(split), at: (levels) => byLevels.get(key(levels)) };
 }
+const columns = (s) => [...s].length;
+/** A Markdown table padded to its widest cells, so that its raw text reads as a table too. */
+function paddedTable(header, rows) {
+    const widths = header.map((h, i) => Math.max(3, columns(h), ...rows.map((r) => columns(r[i]))));
+    const line = (cells) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i] - columns(c))).join(' | ')} |`;
+    return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+const tableWidth = (header, rows) => columns(paddedTable(header, rows)[0]);
+/** The columns of a table in consecutive groups, each group as many as fit in WIDTH beside the first column. */
+function columnGroups(header, rows) {
+    const groups = [];
+    const table = (g) => [g.map((j) => header[j]), rows.map((r) => g.map((j) => r[j]))];
+    for (let j = 1; j < header.length; j++) {
+        const group = groups.at(-1);
+        if (group && tableWidth(...table([0, ...group, j])) <= WIDTH)
+            group.push(j);
+        else
+            groups.push([j]);
+    }
+    return groups;
+}
+/**
+ * The factorial grid, rows the first half of the factors, columns the rest. When the level names do not fit
+ * in 80 columns the columns (and rows whose labels take half the width) are numbered with a legend, and
+ * columns that still do not fit go into further tables with the same rows.
+ */
 export function renderGrid(model) {
     const { rowFactors, colFactors, at } = gridLayout(model);
-    const label = (combo) => Object.entries(combo)
-        .map(([f, l]) => levelText(f, l))
-        .join(' · ') || 'result';
+    const label = (combo) => cell(Object.entries(combo).map(([f, l]) => levelText(f, l)).join(' · ') || 'result');
+    const rows = combos(rowFactors);
     const cols = combos(colFactors);
-    const corner = `${rowFactors.map(([f]) => f).join(' × ')}${colFactors.length ? ' \\ ' + colFactors.map(([f]) => f).join(' × ') : ''}`;
-    const lines = [
-        `| ${corner} | ${cols.map((c) => cell(label(c))).join(' | ')} |`,
-        `|${' --- |'.repeat(cols.length + 1)}`,
-    ];
-    for (const row of combos(rowFactors)) {
-        const cells = cols.map((col) => gridCell(at({ ...row, ...col })));
-        lines.push(`| ${cell(label(row))} | ${cells.map(cell).join(' | ')} |`);
+    const categories = [...new Set(model.conditions.filter((c) => c.outcome === 'failed').map(failureCategory))].sort();
+    const letterOf = (category) => letters(categories.indexOf(category));
+    const cells = rows.map((row) => cols.map((col) => gridCell(at({ ...row, ...col }), letterOf)));
+    const rowNames = rowFactors.map(([f]) => f).join(' × ');
+    const colNames = colFactors.map(([f]) => f).join(' × ');
+    let rowLabels = rows.map(label);
+    let colLabels = cols.map(label);
+    let corner = colNames ? `${rowNames} \\ ${colNames}` : rowNames;
+    const legend = [];
+    if (tableWidth([corner, ...colLabels], cells.map((r, k) => [rowLabels[k], ...r])) > WIDTH) {
+        if (Math.max(...rowLabels.map(columns)) > WIDTH / 2) {
+            legend.push(`Rows (${rowNames}):`, '', ...rowLabels.map((l, k) => `- R${k + 1}: ${l}`), '');
+            rowLabels = rowLabels.map((_, k) => `R${k + 1}`);
+        }
+        legend.push(`Columns (${colNames}):`, '', ...colLabels.map((l, k) => `- ${k + 1}: ${l}`), '');
+        colLabels = colLabels.map((_, k) => String(k + 1));
+        corner = rowNames;
     }
-    return lines;
+    const header = [corner, ...colLabels];
+    const body = cells.map((r, k) => [rowLabels[k], ...r]);
+    const out = [...legend];
+    for (const group of columnGroups(header, body)) {
+        out.push(...paddedTable([0, ...group].map((j) => header[j]), body.map((r) => [0, ...group].map((j) => r[j]))), '');
+    }
+    if (categories.length)
+        out.push(...wrap(`Failure categories: ${categories.map((c) => `${letterOf(c)} ${c}`).join(', ')}.`, ''));
+    else
+        out.pop();
+    return out;
 }
 export function describeRebuild(r) {
     const head = `rebuild #${r.id} from commit ${shortCommit(r.git_commit)}${r.git_dirty ? ' (dirty)' : ''}, image ${code(r.image)}`;
@@ -133,26 +179,24 @@ function causesSection(model) {
     }
     return out;
 }
+/** One block per condition (a table would need 200 columns): outcome, deciding batch, how it is accounted for. */
 function accountingSection(model) {
     const rows = model.conditions.filter((c) => c.disposition.kind !== 'succeeded');
     if (rows.length === 0)
         return ['Every condition succeeded at its first launch.'];
-    return [
-        '| condition | outcome | batch | accounted for as | detail |',
-        '| --- | --- | --- | --- | --- |',
-        ...rows.map((c) => {
-            const d = c.disposition;
-            const detail = d.kind === 'issue' && d.issue.url ? `[${d.issue.action}](${d.issue.url})` : d.note;
-            return `| ${code(c.entry.condition)} | ${c.outcome === 'failed' ? `failed (${c.failure?.root_cause_id ?? c.entry.status})` : c.outcome} | ${c.decided_batch ?? '-'} | ${d.kind} | ${d.kind === 'issue' && d.issue.url ? detail : cell(detail)} |`;
-        }),
-    ];
+    return rows.map((c) => {
+        const d = c.disposition;
+        const detail = d.kind === 'issue' && d.issue.url ? `${d.issue.action} <${d.issue.url}>` : plainText(d.note);
+        const outcome = c.outcome === 'failed' ? `failed (${failureCategory(c)})` : OUTCOME_LABEL[c.outcome].toLowerCase();
+        return `- ${code(c.entry.condition)}: ${outcome} · ${c.decided_batch === null ? 'no batch' : `batch ${c.decided_batch}`} · ${d.kind}: ${detail}`;
+    });
 }
 function issuesSection(model) {
     const issues = model.manifest.issues;
     if (issues.length === 0)
         return ['No issues filed.'];
     return issues.map((i) => {
-        const where = i.url ? `[${i.url}](${i.url})` : i.draft_path ? `draft ${code(i.draft_path)}` : 'no link';
+        const where = i.url ? `<${i.url}>` : i.draft_path ? `draft ${code(i.draft_path)}` : 'no link';
         return `- ${i.action}: **${i.root_cause_id}** ${where} (${i.conditions.length} condition(s), ${i.at})`;
     });
 }
@@ -178,13 +222,18 @@ export function renderMarkdownReport(model, now) {
     out.push(`| **Total** | **${t.conditions}** | 100% |`, '');
     const auth = s.authorizations ? ` (${s.authorizations} authorization(s) past the default)` : '';
     out.push(`Relaunch cycles used: ${s.current} of ${s.limit} allowed${auth}${s.exhausted ? ', none left (F4)' : ''}.`, '');
-    out.push('## Cost', '', '| cycle | jobs | cost | image |', '| --- | ---: | ---: | --- |');
+    out.push('## Cost', '', '| cycle | jobs | cost |', '| --- | ---: | ---: |');
+    const cycleName = (batch) => (batch === 0 ? '0 (launch)' : String(batch));
     for (const c of model.cycles)
-        out.push(`| ${c.batch === 0 ? '0 (launch)' : c.batch} | ${c.jobs} | ${money(c.cost_usd)} | ${code(c.image)} |`);
+        out.push(`| ${cycleName(c.batch)} | ${c.jobs} | ${money(c.cost_usd)} |`);
     const jobs = model.cycles.reduce((n, c) => n + c.jobs, 0);
-    out.push(`| **Total** | **${jobs}** | **${money(model.cost_total_usd)}** | budget ${money(m.budget_usd)}, estimated ${money(m.total_estimated_cost)} |`, '');
-    out.push('## Factorial grid', '', '✓ succeeded, ✗ failed (category), ⊘ cancelled, · never launched, … still running, – not in the grid; ' +
-        'a superscript is the relaunch batch that decided the cell (none: the original launch).', '', ...renderGrid(model), '');
+    out.push(`| **Total** | **${jobs}** | **${money(model.cost_total_usd)}** |`, '');
+    out.push(`Budget ${money(m.budget_usd)}, estimated ${money(m.total_estimated_cost)}. The image each cycle ran:`, '');
+    for (const c of model.cycles)
+        out.push(`- ${cycleName(c.batch)}: ${imageText(c.image)}`);
+    out.push('');
+    out.push('## Factorial grid', '', '✓ succeeded, ✗ failed (a letter names the category), ⊘ cancelled, · never launched, … still running, ' +
+        '– not in the grid; a superscript is the relaunch batch that decided the cell (none: the original launch).', '', ...renderGrid(model), '');
     out.push(...renderResultsSections(model));
     out.push('## Root causes per batch', '', ...causesSection(model), '');
     out.push('## Remaining failures', '');
@@ -198,7 +247,19 @@ export function renderMarkdownReport(model, now) {
     model.recommendations.forEach((r, i) => out.push(`${i + 1}. ${r.text}`));
     out.push('', '## Issues filed', '', ...issuesSection(model), '');
     out.push('## Accounting', '', 'Every condition that did not simply succeed, and how it is accounted for:', '', ...accountingSection(model), '');
-    return redact(out.join('\n'));
+    return fitToWidth(redact(out.join('\n')).split('\n')).join('\n');
+}
+/**
+ * Lines longer than WIDTH wrapped: list items and numbered items continue under their text, paragraphs at
+ * the margin. Tables (the sections keep them narrow), headings and link definitions stay as they are.
+ */
+function fitToWidth(lines) {
+    return lines.flatMap((line) => {
+        if (columns(line) <= WIDTH || /^(\||#|\[[^\]]+\]: | )/.test(line))
+            return [line];
+        const marker = /^(?:- |\d+\. )/.exec(line)?.[0] ?? '';
+        return wrap(line, ' '.repeat(marker.length));
+    });
 }
 export async function writeMarkdownReport(outputsDir, model, now) {
     const path = markdownReportPath(outputsDir, model.manifest.experiment_id);

@@ -2,26 +2,10 @@
 // main effects, the best configurations with their spread, what the numbers cannot say, and time and cost
 // against the estimate. Every line fits an 80-column terminal, except link definitions (a URL is a URL).
 import { fmt, levelText } from './results-analysis.js';
-const WIDTH = 80;
+import { wrap } from './markdown-text.js';
 const money = (x) => `$${x.toFixed(2)}`;
 const hours = (h) => (h === null ? '–' : h < 1 ? `${Math.round(h * 60)} min` : `${h.toFixed(1)} h`);
-/** Greedy word wrap; continuation lines get `indent`. */
-export function wrap(text, indent = '  ', width = WIDTH) {
-    const lines = [];
-    let line = '';
-    for (const word of text.split(/ +/)) {
-        if (line && [...line].length + 1 + [...word].length > width) {
-            lines.push(line);
-            line = indent + word;
-        }
-        else
-            line = line ? `${line} ${word}` : word;
-    }
-    if (line)
-        lines.push(line);
-    return lines;
-}
-const STATUS = { succeeded: '✓', failed: '✗', cancelled: '⊘', running: '…', not_launched: '·' };
+export const OUTCOME_SYMBOL = { succeeded: '✓', failed: '✗', cancelled: '⊘', running: '…', not_launched: '·' };
 function conditionsSection(model, ref) {
     const byCondition = new Map(model.results.conditions.map((c) => [c.condition, c]));
     const tc = new Map(model.time_cost.conditions.map((c) => [c.condition, c]));
@@ -29,7 +13,7 @@ function conditionsSection(model, ref) {
     for (const c of model.conditions) {
         const r = byCondition.get(c.entry.condition);
         const t = tc.get(c.entry.condition);
-        const parts = [`${STATUS[c.outcome]} ${c.outcome === 'failed' ? `failed (${c.failure?.root_cause_id ?? c.entry.status})` : c.outcome.replace('_', ' ')}`];
+        const parts = [`${OUTCOME_SYMBOL[c.outcome]} ${c.outcome === 'failed' ? `failed (${c.failure?.root_cause_id ?? c.entry.status})` : c.outcome.replace('_', ' ')}`];
         if (t)
             parts.push(`${t.attempts} attempt${t.attempts === 1 ? '' : 's'}`, hours(t.hours), money(t.cost_usd));
         for (const m of model.results.metrics) {

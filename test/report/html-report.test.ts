@@ -4,12 +4,11 @@
 // from job logs cannot inject markup.
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../../mcp-server/src/factorial/manifest.js';
 import { generateReport } from '../../mcp-server/src/report/generate-report.js';
 import { ExperimentStore } from '../../mcp-server/src/store/experiment-store.js';
 import { CHROMIUM_SKIP, HAS_CHROMIUM, visitInChromium } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/paths.js';
-import { fullStory, STORY } from './report-fixture.js';
+import { STORY, withTracking } from './report-fixture.js';
 
 // These run in the page (the test's own tsconfig has no DOM library).
 declare const getComputedStyle: (e: unknown) => { backgroundColor: string };
@@ -18,34 +17,10 @@ if (!HAS_CHROMIUM) console.warn(`html-report browser test skipped: ${CHROMIUM_SK
 const NOW = new Date('2025-06-01T12:00:00Z');
 const INJECTED = '<img id="pwned" src="x" onerror="document.title=\'pwned\'">';
 
-/** The story's manifest with tracking read for every terminal attempt, as a poll would have stored it. */
-function withTracking(): Manifest {
-  const m = fullStory('html');
-  m.results = {
-    tracking_uri: 'http://127.0.0.1:5999',
-    experiment_name: 'html',
-    metrics: [{ name: 'val_dice', goal: 'max', summary: 'best' }],
-    primary: 'val_dice',
-    replicates: ['fold'],
-  };
-  let n = 0;
-  for (const j of m.jobs) {
-    for (const a of j.attempts) {
-      const run_id = (++n).toString(16).padStart(32, '0');
-      a.tracking = {
-        run_id, run_url: `http://127.0.0.1:5999/#/experiments/1/runs/${run_id}`, run_status: a.status === 'SUCCEEDED' ? 'FINISHED' : 'FAILED',
-        found_by: 'tags', metrics: { val_dice: 0.6 + (n % 7) / 50 }, read_at: NOW.toISOString(), error: null,
-      };
-    }
-    j.mlflow_run_id = j.attempts.at(-1)?.tracking?.run_id ?? null;
-  }
-  m.jobs.find((j) => j.condition === STORY.keyError)!.attempts[0]!.failure!.line = `KeyError: ${INJECTED}`;
-  return m;
-}
-
 describe.skipIf(!HAS_CHROMIUM)(`the HTML report in chromium (${HAS_CHROMIUM ? '/usr/bin/chromium' : CHROMIUM_SKIP})`, () => {
   it('renders with no console error; each condition has a cell that links to its run and its log; the timeline shows every attempt', async () => {
-    const m = withTracking();
+    const m = withTracking('html', NOW);
+    m.jobs.find((j) => j.condition === STORY.keyError)!.attempts[0]!.failure!.line = `KeyError: ${INJECTED}`;
     const outputsDir = tempDir('html-report');
     await new ExperimentStore(outputsDir, 'html').create(m, []);
     // env: {} and a configured server that is not running: the report uses what the manifest holds.

@@ -44,13 +44,13 @@ export const EXC = failure('PYTHON_EXCEPTION', EXC_LINE, 'code', 'KeyError');
 
 export const cond = (model: string, loss: string, calibration: boolean, fold: number) => `${model}/${loss}/calibration-${calibration}/fold-${fold}`;
 
-export function newManifest(experimentId = 'seg', maxRelaunchCycles = 2): Manifest {
-  const conditions = expandConditions({ factors: FACTORS, exclude: [] });
+export function newManifest(experimentId = 'seg', maxRelaunchCycles = 2, factors: Manifest['factors'] = FACTORS): Manifest {
+  const conditions = expandConditions({ factors, exclude: [] });
   return createManifest({
     experimentId,
     configFile: '/home/alice/seg/experiment.yaml',
     taskYaml: '/home/alice/seg/task.yaml',
-    factors: FACTORS,
+    factors,
     conditions,
     image: 'docker:ghcr.io/example/seg-train:v1',
     hourlyRateUsd: 1.2,
@@ -234,5 +234,29 @@ export function mixedBatch0(experimentId = 'mixed'): Manifest {
   });
   fireKillSwitch(m, 0, OOM.fingerprint, oom, killed, { model: 'sam3', loss: 'cbdice' });
   aggregate(m, 0);
+  return m;
+}
+
+/** The story's manifest with tracking read for every terminal attempt, as a poll would have stored it. */
+export function withTracking(experimentId: string, now: Date): Manifest {
+  const m = fullStory(experimentId);
+  m.results = {
+    tracking_uri: 'http://127.0.0.1:5999',
+    experiment_name: experimentId,
+    metrics: [{ name: 'val_dice', goal: 'max', summary: 'best' }],
+    primary: 'val_dice',
+    replicates: ['fold'],
+  };
+  let n = 0;
+  for (const j of m.jobs) {
+    for (const a of j.attempts) {
+      const run_id = (++n).toString(16).padStart(32, '0');
+      a.tracking = {
+        run_id, run_url: `http://127.0.0.1:5999/#/experiments/1/runs/${run_id}`, run_status: a.status === 'SUCCEEDED' ? 'FINISHED' : 'FAILED',
+        found_by: 'tags', metrics: { val_dice: 0.6 + (n % 7) / 50 }, read_at: now.toISOString(), error: null,
+      };
+    }
+    j.mlflow_run_id = j.attempts.at(-1)?.tracking?.run_id ?? null;
+  }
   return m;
 }

@@ -3,26 +3,12 @@
 // against the estimate. Every line fits an 80-column terminal, except link definitions (a URL is a URL).
 import { fmt, levelText, type ResultsAnalysis } from './results-analysis.js';
 import type { ConditionReport, ReportModel } from './report-model.js';
+import { wrap } from './markdown-text.js';
 
-const WIDTH = 80;
 const money = (x: number) => `$${x.toFixed(2)}`;
 const hours = (h: number | null) => (h === null ? '–' : h < 1 ? `${Math.round(h * 60)} min` : `${h.toFixed(1)} h`);
 
-/** Greedy word wrap; continuation lines get `indent`. */
-export function wrap(text: string, indent = '  ', width = WIDTH): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/ +/)) {
-    if (line && [...line].length + 1 + [...word].length > width) {
-      lines.push(line);
-      line = indent + word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-const STATUS: Record<ConditionReport['outcome'], string> = { succeeded: '✓', failed: '✗', cancelled: '⊘', running: '…', not_launched: '·' };
+export const OUTCOME_SYMBOL: Record<ConditionReport['outcome'], string> = { succeeded: '✓', failed: '✗', cancelled: '⊘', running: '…', not_launched: '·' };
 
 function conditionsSection(model: ReportModel, ref: (url: string) => string): string[] {
   const byCondition = new Map(model.results.conditions.map((c) => [c.condition, c]));
@@ -31,7 +17,7 @@ function conditionsSection(model: ReportModel, ref: (url: string) => string): st
   for (const c of model.conditions) {
     const r = byCondition.get(c.entry.condition);
     const t = tc.get(c.entry.condition);
-    const parts = [`${STATUS[c.outcome]} ${c.outcome === 'failed' ? `failed (${c.failure?.root_cause_id ?? c.entry.status})` : c.outcome.replace('_', ' ')}`];
+    const parts = [`${OUTCOME_SYMBOL[c.outcome]} ${c.outcome === 'failed' ? `failed (${c.failure?.root_cause_id ?? c.entry.status})` : c.outcome.replace('_', ' ')}`];
     if (t) parts.push(`${t.attempts} attempt${t.attempts === 1 ? '' : 's'}`, hours(t.hours), money(t.cost_usd));
     for (const m of model.results.metrics) {
       const v = r?.values[m.name];

@@ -25,3 +25,84 @@ export function fenced(s: string): string {
   const fence = '`'.repeat(longest + 1);
   return `${fence}text\n${s}\n${fence}`;
 }
+
+/** The report's line width: a terminal's 80 columns. */
+export const WIDTH = 80;
+
+// A word that would start a block (list item, heading, quote, setext underline) if a line began with it.
+const STARTS_BLOCK = /^(?:[-+*]|#{1,6}|=+|-+|\d{1,9}[.)]|>.*|`{3,}.*|~{3,}.*)$/;
+
+/**
+ * The words of a Markdown line: split at spaces outside code spans. A code span that cannot fit in `room`
+ * columns is split at its own spaces too: Markdown reads a line break inside a span as the space it was.
+ */
+function markdownWords(text: string, room: number): string[] {
+  const words: string[] = [];
+  let word = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === '\\') {
+      word += text.slice(i, i + 2);
+      i += 2;
+    } else if (ch === '`') {
+      const ticks = /^`+/.exec(text.slice(i))![0];
+      const close = new RegExp(`(?<!\`)${ticks}(?!\`)`, 'g');
+      close.lastIndex = i + ticks.length;
+      const end = close.exec(text)?.index;
+      if (end === undefined) {
+        word += ticks;
+        i += ticks.length;
+        continue;
+      }
+      const span = text.slice(i, end + ticks.length);
+      i = end + ticks.length;
+      if ([...span].length <= room) {
+        word += span;
+        continue;
+      }
+      // A padded span (` x `) keeps its padding next to its delimiters.
+      const content = span.slice(ticks.length, -ticks.length);
+      const pad = content.startsWith(' ') && content.endsWith(' ') ? ' ' : '';
+      const pieces = content.trim().split(/ +/);
+      pieces.forEach((p, k) => {
+        if (k > 0) {
+          words.push(word);
+          word = '';
+        }
+        word += `${k === 0 ? ticks + pad : ''}${p}${k === pieces.length - 1 ? pad + ticks : ''}`;
+      });
+    } else if (ch === ' ') {
+      if (word) words.push(word);
+      word = '';
+      i++;
+    } else {
+      word += ch;
+      i++;
+    }
+  }
+  if (word) words.push(word);
+  // Never begin a line with a word Markdown would read as the start of a block.
+  return words.reduce<string[]>((out, w) => {
+    if (out.length > 0 && STARTS_BLOCK.test(w)) out[out.length - 1] += ` ${w}`;
+    else out.push(w);
+    return out;
+  }, []);
+}
+
+/**
+ * Greedy word wrap of one Markdown line to `width` columns; continuation lines get `indent`. A word longer
+ * than a line (a URL, a digest) gets a line of its own.
+ */
+export function wrap(text: string, indent = '  ', width = WIDTH): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of markdownWords(text, width - indent.length)) {
+    if (line && [...line].length + 1 + [...word].length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
