@@ -36,15 +36,22 @@ export async function supervise(experimentId, ctx, options) {
         },
         onFailure: (msg) => line(noteLine(new Date(options.clock.nowMs()), msg, p, 'warn')),
     });
-    let seenEvents = 0;
+    let notified = 0;
+    let streamed = options.onEvents ? store.readEvents().length : 0;
     const deliver = () => {
-        if (settings.notify.length === 0)
-            return; // reading the whole event log each poll is for notifying only
+        // Reading the whole event log each poll is for notifying and streaming only.
+        if (settings.notify.length === 0 && !options.onEvents)
+            return;
         const events = store.readEvents();
-        notifier.offer(events.slice(seenEvents));
-        seenEvents = events.length;
+        if (settings.notify.length > 0)
+            notifier.offer(events.slice(notified));
+        notified = events.length;
+        options.onEvents?.(events.slice(streamed));
+        streamed = events.length;
     };
     await store.appendEvents([{ type: 'supervisor', action: 'started', pid: process.pid, reason: options.log ? `detached, log ${options.log}` : 'foreground' }]);
+    if (options.onEvents)
+        deliver();
     line(attachLine(summarize(manifest, ctx.now())));
     let lastHeartbeat = options.clock.nowMs();
     let polls = 0;

@@ -46,11 +46,13 @@ export const factorialHelp = `Usage:
       Write outputs/factorial_run_<experiment>.jsonl and outputs/factorial_report_<experiment>.md (.json,
       .html), and file what stays broken as issues (gh when logged in, else drafts under outputs/issues/).
       Tracking runs not read yet are read first; --refresh-results reads every one again.
-  skyloop factorial watch <experiment> [--interval S] [--detach]
+  skyloop factorial watch <experiment> [--interval S] [--detach | --json]
       The supervisor: poll until every condition is accounted for; kill switch, stuck jobs, budget,
       autopilot and notifications as the config says; survives SkyPilot outages up to
       monitor.outage_window_s. Exit 0 all succeeded, 1 not all succeeded, 75 SkyPilot unavailable longer
       than the window, 130 stopped by a signal. --detach runs it in the background (log in the outputs dir).
+      --json streams the experiment's events on stdout, one JSON object a line as they are recorded
+      (the event log's schema, schema_version in each), progress lines on stderr.
   skyloop factorial supervise start|status|stop <experiment>
       The detached supervisor: start it (= watch --detach), show whether it is alive and its last poll, stop
       it (SIGTERM: it finishes its pass, writes the manifest and exits).
@@ -121,14 +123,16 @@ export async function factorialCommand(argv, out) {
             return 0;
         }
         case 'watch': {
-            const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { interval: { type: 'string' }, detach: { type: 'boolean' } } });
+            const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { interval: { type: 'string' }, detach: { type: 'boolean' }, json: { type: 'boolean' } } });
             const id = experiment(positionals);
             const intervalS = values.interval === undefined ? undefined : Number(values.interval);
             if (intervalS !== undefined && !(intervalS > 0))
                 throw new UsageError('--interval takes a positive number of seconds');
+            if (values.detach && values.json)
+                throw new UsageError('--json streams events in the foreground; a detached supervisor logs to a file (its events are in the event log)');
             if (values.detach)
                 return startDetached(id, intervalS, ctx.outputsDir, out);
-            return watchForeground(id, intervalS, ctx, out);
+            return watchForeground(id, intervalS, ctx, out, values.json ?? false);
         }
         case 'supervise': {
             const [action, ...more] = rest;
@@ -249,7 +253,11 @@ function dataAge(lastPoll, now) {
     const s = Math.max(0, Math.round((now.getTime() - Date.parse(lastPoll)) / 1000));
     return `  statuses as of the last poll, ${shortDuration(s)} ago (${lastPoll}); --refresh polls sky now\n`;
 }
-async function watchForeground(id, intervalS, ctx, out) {
+/**
+ * The supervisor in the foreground. With --json, stdout is the event stream (each event of the experiment's
+ * log as one line, written as it is read after each pass) and the progress lines go to stderr.
+ */
+async function watchForeground(id, intervalS, ctx, out, json) {
     const abort = new AbortController();
     const stop = () => abort.abort();
     // `on`, not `once`: a listener that removed itself would let signal-exit (execa's child clean-up) re-raise
@@ -258,18 +266,20 @@ async function watchForeground(id, intervalS, ctx, out) {
     process.on('SIGTERM', stop);
     // The supervisor retries a timed-out read inside the poll as well; one-shot commands fail fast instead.
     const sctx = defaultContext({ sky: new SkyCli({ retryTimeouts: true }), outputsDir: ctx.outputsDir });
+    const progress = json ? process.stderr : out;
     try {
         const r = await supervise(id, sctx, {
             intervalS,
             signal: abort.signal,
             clock: clockFromEnv(),
-            write: (text) => out.write(text),
-            color: out.isTTY === true && process.env.NO_COLOR === undefined,
+            write: (text) => progress.write(text),
+            color: progress.isTTY === true && process.env.NO_COLOR === undefined,
             log: process.env.SKYLOOP_SUPERVISOR_LOG ?? null,
+            onEvents: json ? (events) => events.forEach((e) => out.write(JSON.stringify(e) + '\n')) : undefined,
         });
-        out.write(renderSummary(r.summary));
+        progress.write(renderSummary(r.summary));
         if (r.exit === 75)
-            out.write(`supervisor gave up: ${r.reason}\n`);
+            progress.write(`supervisor gave up: ${r.reason}\n`);
         return r.exit;
     }
     finally {

@@ -3,6 +3,7 @@
 // through the configured notifiers, and prints short progress lines. `factorial watch` runs it in the
 // foreground; `--detach` runs the same process in the background with its output in a log file.
 import { join } from 'node:path';
+import type { ExperimentEvent } from '../factorial/events.js';
 import type { FactorialContext } from '../factorial/factorial-context.js';
 import { summarize, type ExperimentSummary } from '../factorial/summary.js';
 import { ExperimentStore } from '../store/experiment-store.js';
@@ -24,6 +25,8 @@ export interface SuperviseOptions {
   write: (text: string) => void;
   color: boolean;
   log?: string | null;
+  /** Handed every event appended to the experiment's log from the supervisor's start on, after each pass. */
+  onEvents?: (events: ExperimentEvent[]) => void;
 }
 
 export interface SuperviseResult {
@@ -55,15 +58,20 @@ export async function supervise(experimentId: string, ctx: FactorialContext, opt
     },
     onFailure: (msg) => line(noteLine(new Date(options.clock.nowMs()), msg, p, 'warn')),
   });
-  let seenEvents = 0;
+  let notified = 0;
+  let streamed = options.onEvents ? store.readEvents().length : 0;
   const deliver = () => {
-    if (settings.notify.length === 0) return; // reading the whole event log each poll is for notifying only
+    // Reading the whole event log each poll is for notifying and streaming only.
+    if (settings.notify.length === 0 && !options.onEvents) return;
     const events = store.readEvents();
-    notifier.offer(events.slice(seenEvents));
-    seenEvents = events.length;
+    if (settings.notify.length > 0) notifier.offer(events.slice(notified));
+    notified = events.length;
+    options.onEvents?.(events.slice(streamed));
+    streamed = events.length;
   };
 
   await store.appendEvents([{ type: 'supervisor', action: 'started', pid: process.pid, reason: options.log ? `detached, log ${options.log}` : 'foreground' }]);
+  if (options.onEvents) deliver();
   line(attachLine(summarize(manifest, ctx.now())));
   let lastHeartbeat = options.clock.nowMs();
   let polls = 0;
