@@ -7,6 +7,8 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { SKYLOOP, tempDir } from '../helpers/paths.js';
 import { TASK_YAML } from '../helpers/factorial-fixture.js';
+import { ExperimentStore } from '../../mcp-server/src/store/experiment-store.js';
+import { fullStory, STORY } from '../report/report-fixture.js';
 
 const dir = tempDir('cli-edges');
 writeFileSync(join(dir, 'task.yaml'), TASK_YAML);
@@ -65,5 +67,35 @@ describe('skyloop CLI: the rough edges', () => {
     expect(status.stderr).toMatch(/--status takes the status the job ended in \(SUCCEEDED, .*\), got 'FAILD'/);
     const json = await run(['analyze-logs', 'oom.log', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ schema_version: 1, category: 'OOM_CUDA' });
+  });
+
+  it('status without --refresh says how old its statuses are; RAN and COST are both totals over the attempts', async () => {
+    const polled = fullStory('aged');
+    polled.last_poll_at = '2025-06-01T09:00:00.000Z';
+    await new ExperimentStore(join(dir, 'outputs'), 'aged').create(polled, []);
+    await new ExperimentStore(join(dir, 'outputs'), 'fresh').create({ ...fullStory('fresh'), last_poll_at: null }, []);
+
+    const human = await run(['factorial', 'status', 'aged', '--all']);
+    expect(human.stdout).toMatch(/statuses as of the last poll, \d+d[ \dhms]* ago \(2025-06-01T09:00:00\.000Z\); --refresh polls sky now/);
+    expect((await run(['factorial', 'status', 'fresh'])).stdout).toContain('statuses: never polled yet (--refresh polls sky now)');
+    const before = Date.now();
+    const json = JSON.parse((await run(['factorial', 'status', 'aged', '--all', '--json'])).stdout);
+    const after = Date.now();
+    expect(json.statuses_as_of).toBe('2025-06-01T09:00:00.000Z');
+    const polledAt = Date.parse('2025-06-01T09:00:00.000Z');
+    expect(json.statuses_age_s).toBeGreaterThanOrEqual(Math.floor((before - polledAt) / 1000));
+    expect(json.statuses_age_s).toBeLessThanOrEqual(Math.ceil((after - polledAt) / 1000));
+    expect(JSON.parse((await run(['factorial', 'status', 'fresh', '--json'])).stdout)).toMatchObject({ statuses_as_of: null, statuses_age_s: null });
+
+    // Both columns are labelled as totals, and agree: the cost is what the time run costs at the hourly rate.
+    expect(human.stdout).toMatch(/RAN \(ALL ATTEMPTS\) +COST \(ALL ATTEMPTS\)/);
+    for (const row of json.grid as { condition: string; attempts: number; ran_s: number; cost_usd: number }[]) {
+      const attempts = polled.jobs.find((j) => j.condition === row.condition)!.attempts;
+      expect(row.ran_s, row.condition).toBe(attempts.reduce((t, a) => t + a.duration_seconds!, 0));
+      expect(row.cost_usd, row.condition).toBeCloseTo((row.ran_s / 3600) * polled.hourly_rate_usd, 1);
+    }
+    // The condition that failed three times: 6 + 7 + 7 minutes, $0.40 — not its last attempt's 7 minutes.
+    const stubborn = human.stdout.split('\n').find((l) => l.startsWith(STORY.stubborn))!;
+    expect(stubborn.split(/ {2,}/)).toEqual([STORY.stubborn, expect.any(String), '2', 'FAILED', '3', '20m', '$0.40', 'OOM_CUDA']);
   });
 });

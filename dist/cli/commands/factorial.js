@@ -116,7 +116,7 @@ export async function factorialCommand(argv, out) {
             }
             out.write(renderSummary(status));
             if (!values.refresh)
-                out.write(dataAge(new ExperimentStore(ctx.outputsDir, id).read().last_poll_at, ctx.now()));
+                out.write(dataAge(status));
             if (status.grid) {
                 out.write(textTable(['CONDITION', 'JOB', 'BATCH', 'STATUS', 'ATTEMPTS', 'RAN (ALL ATTEMPTS)', 'COST (ALL ATTEMPTS)', 'CATEGORY'], status.grid.map((g) => [g.condition, String(g.job_id ?? '-'), String(g.batch), g.status, String(g.attempts), shortDuration(g.ran_s), g.cost_usd === null ? '-' : `$${g.cost_usd.toFixed(2)}`, g.category ?? '-'])));
             }
@@ -247,11 +247,10 @@ export async function factorialCommand(argv, out) {
     }
 }
 /** How old the statuses of a status without --refresh are. */
-function dataAge(lastPoll, now) {
-    if (lastPoll === null)
+function dataAge(s) {
+    if (s.statuses_as_of === null || s.statuses_age_s === null)
         return '  statuses: never polled yet (--refresh polls sky now)\n';
-    const s = Math.max(0, Math.round((now.getTime() - Date.parse(lastPoll)) / 1000));
-    return `  statuses as of the last poll, ${shortDuration(s)} ago (${lastPoll}); --refresh polls sky now\n`;
+    return `  statuses as of the last poll, ${shortDuration(s.statuses_age_s)} ago (${s.statuses_as_of}); --refresh polls sky now\n`;
 }
 /**
  * The supervisor in the foreground. With --json, stdout is the event stream (each event of the experiment's

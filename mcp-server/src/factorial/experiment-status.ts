@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ExperimentStore } from '../store/experiment-store.js';
 import type { FactorialContext } from './factorial-context.js';
-import { ExperimentSummarySchema, summarize, type ExperimentSummary } from './summary.js';
+import { ExperimentSummarySchema, summarize } from './summary.js';
 
 export const GridRowSchema = z.object({
   condition: z.string(),
@@ -15,19 +15,26 @@ export const GridRowSchema = z.object({
   category: z.string().nullable(),
 });
 export type GridRow = z.infer<typeof GridRowSchema>;
-export const ExperimentStatusSchema = ExperimentSummarySchema.extend({ grid: z.array(GridRowSchema).optional() });
+export const ExperimentStatusSchema = ExperimentSummarySchema.extend({
+  statuses_as_of: z.string().nullable().describe('When sky jobs queue was last read into the manifest (null: never); refresh reads it now'),
+  statuses_age_s: z.number().int().nullable().describe('How old those statuses are, in seconds'),
+  grid: z.array(GridRowSchema).optional(),
+});
+export type ExperimentStatus = z.infer<typeof ExperimentStatusSchema>;
 
 const totalRun = (attempts: { duration_seconds: number | null }[]): number | null => {
   const ran = attempts.map((a) => a.duration_seconds).filter((d): d is number => d !== null);
   return ran.length ? ran.reduce((s, d) => s + d, 0) : null;
 };
 
-export function experimentStatus(experimentId: string, ctx: FactorialContext, { all = false } = {}): ExperimentSummary & { grid?: GridRow[] } {
+export function experimentStatus(experimentId: string, ctx: FactorialContext, { all = false } = {}): ExperimentStatus {
   const m = new ExperimentStore(ctx.outputsDir, experimentId).read();
-  const summary = summarize(m, ctx.now());
-  if (!all) return summary;
+  const now = ctx.now();
+  const age = m.last_poll_at === null ? null : Math.max(0, Math.round((now.getTime() - Date.parse(m.last_poll_at)) / 1000));
+  const status = { ...summarize(m, now), statuses_as_of: m.last_poll_at, statuses_age_s: age };
+  if (!all) return status;
   return {
-    ...summary,
+    ...status,
     grid: m.jobs.map((j) => ({
       condition: j.condition, job_id: j.job_id, status: j.status, batch: j.relaunch_batch, attempts: j.attempts.length,
       ran_s: totalRun(j.attempts), cost_usd: j.cost_usd, category: j.failure_category,

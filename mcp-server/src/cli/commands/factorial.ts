@@ -6,7 +6,7 @@ import { relaunchFailed } from '../../factorial/relaunch-failed.js';
 import type { Rebuild } from '../../factorial/manifest.js';
 import { generateReport } from '../../report/generate-report.js';
 import { fmt } from '../../report/results-analysis.js';
-import { experimentStatus } from '../../factorial/experiment-status.js';
+import { experimentStatus, type ExperimentStatus } from '../../factorial/experiment-status.js';
 import { defaultContext } from '../../factorial/factorial-context.js';
 import { SkyCli } from '../../sky/sky-cli.js';
 import { launchFactorial } from '../../factorial/launch-factorial.js';
@@ -118,7 +118,7 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
         return 0;
       }
       out.write(renderSummary(status));
-      if (!values.refresh) out.write(dataAge(new ExperimentStore(ctx.outputsDir, id).read().last_poll_at, ctx.now()));
+      if (!values.refresh) out.write(dataAge(status));
       if (status.grid) {
         out.write(textTable(
           ['CONDITION', 'JOB', 'BATCH', 'STATUS', 'ATTEMPTS', 'RAN (ALL ATTEMPTS)', 'COST (ALL ATTEMPTS)', 'CATEGORY'],
@@ -241,10 +241,9 @@ export async function factorialCommand(argv: string[], out: NodeJS.WritableStrea
 }
 
 /** How old the statuses of a status without --refresh are. */
-function dataAge(lastPoll: string | null, now: Date): string {
-  if (lastPoll === null) return '  statuses: never polled yet (--refresh polls sky now)\n';
-  const s = Math.max(0, Math.round((now.getTime() - Date.parse(lastPoll)) / 1000));
-  return `  statuses as of the last poll, ${shortDuration(s)} ago (${lastPoll}); --refresh polls sky now\n`;
+function dataAge(s: ExperimentStatus): string {
+  if (s.statuses_as_of === null || s.statuses_age_s === null) return '  statuses: never polled yet (--refresh polls sky now)\n';
+  return `  statuses as of the last poll, ${shortDuration(s.statuses_age_s)} ago (${s.statuses_as_of}); --refresh polls sky now\n`;
 }
 
 /**
