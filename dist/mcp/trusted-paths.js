@@ -7,7 +7,7 @@ import { extname, resolve, sep } from 'node:path';
 export class PathRefused extends Error {
     name = 'PathRefused';
 }
-/** The project: `$SKYLOOP_PROJECT_DIR`, else the directory the server was started in (the client's project). */
+/** The server's project: `$SKYLOOP_PROJECT_DIR`, else the directory it was started in (project-dir.ts adds the client's). */
 export const projectDir = () => resolve(process.env.SKYLOOP_PROJECT_DIR ?? process.cwd());
 /** The real path of `path` if the rule allows it; otherwise a refusal saying why. */
 export function trustedFile(path, rule) {

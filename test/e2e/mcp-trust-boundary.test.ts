@@ -111,7 +111,7 @@ describe('the MCP trust boundary', () => {
       }
       for (const [task, why] of [
         ['/etc/passwd', /only files under/],
-        [join(w.dir, 'experiment.yaml.bak'), /no such file/],
+        [join(w.dir, 'experiment.yaml.bak'), /does not exist/],
         [join(outputs, 'train.log'), /not a \.yaml or \.yml file/],
       ] as const) {
         const r = await c.call('launch_job', { task_yaml: task, name: 'x' });

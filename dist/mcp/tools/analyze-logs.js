@@ -4,10 +4,9 @@ import { analyzeJob } from '../../diagnosis/analyze-job.js';
 import { analyzeStream, analyzeText } from '../../diagnosis/analyze-log.js';
 import { defaultLibrary } from '../../diagnosis/default-library.js';
 import { jobState, notFinishedAnalysis } from '../../diagnosis/not-finished.js';
-import { argumentFile } from '../project-dir.js';
+import { projectFile } from '../project-dir.js';
 import { isTerminal } from '../../sky/job-status.js';
 import { toolResult } from '../tool-result.js';
-import { projectDir, trustedFile } from '../trusted-paths.js';
 /** Larger logs are analysed from the job (job_id) or on the command line. */
 const MAX_LOG_FILE_BYTES = 4 * 1024 ** 3;
 const EvidenceSchema = z.object({
@@ -47,7 +46,7 @@ export function registerAnalyzeLogs(server, ctx) {
             'has not ended answers category RUNNING: nothing to diagnose yet (wait_for_change, then ask again).',
         inputSchema: {
             job_id: z.number().int().positive().optional().describe('Managed job id'),
-            path: z.string().optional().describe('Path of a log file under the project or outputs directory'),
+            path: z.string().optional().describe("Path of a log file under the project or outputs directory; a relative path is the client's project's"),
             text: z.string().max(1_000_000).optional().describe('Log text'),
             status: z.string().optional().describe('SkyPilot status the job ended in (for path/text)'),
         },
@@ -66,7 +65,7 @@ export function registerAnalyzeLogs(server, ctx) {
         const analysis = job_id !== undefined
             ? await analyzeJob(job_id, ctx.sky, library, state ?? undefined)
             : path !== undefined
-                ? await analyzeStream(createReadStream(trustedFile(await argumentFile(server, path, 'path'), { what: 'analyze_logs path', roots: [projectDir(), ctx.outputsDir], maxBytes: MAX_LOG_FILE_BYTES }), { signal: extra.signal }), library, { status: status ?? null })
+                ? await analyzeStream(createReadStream(await projectFile(server, path, { what: 'analyze_logs path', roots: [ctx.outputsDir], maxBytes: MAX_LOG_FILE_BYTES }), { signal: extra.signal }), library, { status: status ?? null })
                 : analyzeText(text, library, { status: status ?? null });
         return toolResult(analysis, `${analysis.category} (confidence ${analysis.confidence}, ${analysis.fixability}): ${analysis.evidence[0]?.line ?? analysis.description}\nfix: ${analysis.fix_strategy}`);
     });

@@ -1,9 +1,11 @@
 // A relative path in a tool argument means the client's project, not wherever the server was started:
 // the first file:// root the client offers (MCP roots), else CLAUDE_PROJECT_DIR, else the working directory.
+// That project is also one the trust boundary allows files from (the client, not the model, names it).
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { projectDir as serverProjectDir, trustedFile, type FileRule } from './trusted-paths.js';
 
 export async function projectDir(server: McpServer): Promise<{ dir: string; from: string }> {
   if (server.server.getClientCapabilities()?.roots) {
@@ -22,12 +24,24 @@ export async function projectDir(server: McpServer): Promise<{ dir: string; from
 
 /** An existing file named by a tool argument; the error says which directory a relative path was resolved against. */
 export async function argumentFile(server: McpServer, path: string, what: string): Promise<string> {
+  return existingFile(path, await projectDir(server), what);
+}
+
+function existingFile(path: string, { dir, from }: { dir: string; from: string }, what: string): string {
   if (isAbsolute(path)) {
     if (!existsSync(path)) throw new Error(`${what} ${path} does not exist`);
     return path;
   }
-  const { dir, from } = await projectDir(server);
   const absolute = resolve(dir, path);
   if (!existsSync(absolute)) throw new Error(`${what} ${path} does not exist in ${dir} (relative paths resolve against ${from})`);
   return absolute;
+}
+
+/**
+ * A file named by a tool argument, at the trust boundary: found as argumentFile finds it, and allowed only
+ * under the client's project, the server's (SKYLOOP_PROJECT_DIR, else its working directory) or `roots`.
+ */
+export async function projectFile(server: McpServer, path: string, rule: Omit<FileRule, 'roots'> & { roots?: string[] }): Promise<string> {
+  const project = await projectDir(server);
+  return trustedFile(existingFile(path, project, rule.what), { ...rule, roots: [project.dir, serverProjectDir(), ...(rule.roots ?? [])] });
 }

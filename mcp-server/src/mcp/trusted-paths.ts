@@ -9,7 +9,7 @@ export class PathRefused extends Error {
   override readonly name = 'PathRefused';
 }
 
-/** The project: `$SKYLOOP_PROJECT_DIR`, else the directory the server was started in (the client's project). */
+/** The server's project: `$SKYLOOP_PROJECT_DIR`, else the directory it was started in (project-dir.ts adds the client's). */
 export const projectDir = (): string => resolve(process.env.SKYLOOP_PROJECT_DIR ?? process.cwd());
 
 export interface FileRule {

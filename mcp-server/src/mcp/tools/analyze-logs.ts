@@ -6,10 +6,9 @@ import { analyzeStream, analyzeText } from '../../diagnosis/analyze-log.js';
 import { defaultLibrary } from '../../diagnosis/default-library.js';
 import { jobState, notFinishedAnalysis } from '../../diagnosis/not-finished.js';
 import type { FactorialContext } from '../../factorial/factorial-context.js';
-import { argumentFile } from '../project-dir.js';
+import { projectFile } from '../project-dir.js';
 import { isTerminal } from '../../sky/job-status.js';
 import { toolResult } from '../tool-result.js';
-import { projectDir, trustedFile } from '../trusted-paths.js';
 
 /** Larger logs are analysed from the job (job_id) or on the command line. */
 const MAX_LOG_FILE_BYTES = 4 * 1024 ** 3;
@@ -56,7 +55,7 @@ export function registerAnalyzeLogs(server: McpServer, ctx: FactorialContext): v
         'has not ended answers category RUNNING: nothing to diagnose yet (wait_for_change, then ask again).',
       inputSchema: {
         job_id: z.number().int().positive().optional().describe('Managed job id'),
-        path: z.string().optional().describe('Path of a log file under the project or outputs directory'),
+        path: z.string().optional().describe("Path of a log file under the project or outputs directory; a relative path is the client's project's"),
         text: z.string().max(1_000_000).optional().describe('Log text'),
         status: z.string().optional().describe('SkyPilot status the job ended in (for path/text)'),
       },
@@ -77,7 +76,7 @@ export function registerAnalyzeLogs(server: McpServer, ctx: FactorialContext): v
           ? await analyzeJob(job_id, ctx.sky, library, state ?? undefined)
           : path !== undefined
             ? await analyzeStream(
-                createReadStream(trustedFile(await argumentFile(server, path, 'path'), { what: 'analyze_logs path', roots: [projectDir(), ctx.outputsDir], maxBytes: MAX_LOG_FILE_BYTES }), { signal: extra.signal }),
+                createReadStream(await projectFile(server, path, { what: 'analyze_logs path', roots: [ctx.outputsDir], maxBytes: MAX_LOG_FILE_BYTES }), { signal: extra.signal }),
                 library,
                 { status: status ?? null },
               )

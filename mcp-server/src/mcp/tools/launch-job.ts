@@ -2,7 +2,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { toolResult } from '../tool-result.js';
-import { projectDir, trustedFile, YAML_EXTENSIONS } from '../trusted-paths.js';
+import { projectFile } from '../project-dir.js';
+import { YAML_EXTENSIONS } from '../trusted-paths.js';
 
 export function registerLaunchJob(server: McpServer, ctx: FactorialContext): void {
   server.registerTool(
@@ -13,7 +14,7 @@ export function registerLaunchJob(server: McpServer, ctx: FactorialContext): voi
         'Submit one SkyPilot managed job (sky jobs launch, detached) and return its id. Run preflight_check first. For a ' +
         'job that should be retried and fixed automatically until it succeeds, use ralph_step instead; for a grid, launch_factorial.',
       inputSchema: {
-        task_yaml: z.string().describe('SkyPilot task YAML: an existing .yaml/.yml file inside the project'),
+        task_yaml: z.string().describe("SkyPilot task YAML: an existing .yaml/.yml file inside the project; a relative path is the client's project's (MCP roots, else CLAUDE_PROJECT_DIR)"),
         name: z.string().describe('Managed job name (letters, digits, - _ .)'),
         env: z.record(z.string(), z.string()).optional().describe('Extra env vars (--env)'),
         infra: z.string().optional().describe('cloud[/region], e.g. aws/us-east-1'),
@@ -25,7 +26,7 @@ export function registerLaunchJob(server: McpServer, ctx: FactorialContext): voi
     },
     async ({ task_yaml, name, env, infra, gpus, use_spot }) =>
       toolResult(
-        await ctx.sky.launch(trustedFile(task_yaml, { what: 'launch_job task_yaml', roots: [projectDir()], extensions: YAML_EXTENSIONS }), {
+        await ctx.sky.launch(await projectFile(server, task_yaml, { what: 'launch_job task_yaml', extensions: YAML_EXTENSIONS }), {
           name, env, infra, gpus, useSpot: use_spot,
         }),
       ),
