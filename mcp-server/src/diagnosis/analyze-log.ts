@@ -349,7 +349,11 @@ export class LogAnalyzer {
       const match = liveMatch ?? m;
       return { match, live: liveMatch !== undefined, context: match.context };
     });
+    // The status the job ended in is evidence too: the same line (e.g. botocore's NoCredentialsError) is a
+    // bucket problem in a FAILED job and a cloud-credentials problem in FAILED_PRECHECKS.
+    const fits = (c: Category) => !ctx.status || c.detect.statuses.length === 0 || c.detect.statuses.includes(ctx.status);
     const rank = (a: { match: Match }, b: { match: Match }) =>
+      Number(fits(b.match.category)) - Number(fits(a.match.category)) ||
       b.match.category.priority - a.match.category.priority || a.match.line_number - b.match.line_number;
     const specificLive = seen.filter((s) => s.live && !s.context).sort(rank);
     const early = seen.filter((s) => !s.live && !s.context).sort(rank);
