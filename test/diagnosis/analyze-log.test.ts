@@ -155,4 +155,18 @@ describe('the decision model (issue 13)', () => {
     expect(r).toMatchObject({ category: 'PYTHON_EXCEPTION', exception_type: 'ValueError' });
     expect(r.fingerprint).toBe('PYTHON_EXCEPTION:ValueError: shard <n> is empty');
   });
+
+  it("reads the job's status as evidence: the same missing-credentials line is a bucket problem in a job, a cloud one in prechecks", () => {
+    const line = 'botocore.exceptions.NoCredentialsError: Unable to locate credentials';
+    expect(analyzeText([progress(5), ...tb(line).map((l) => `(train, pid=1) ${l}`)].join('\n'), library, { status: 'FAILED' })).toMatchObject({ category: 'STORAGE_ACCESS', confidence: 'high' });
+    expect(analyzeText(`Retry creating AWS client due to ${line}.`, library, { status: 'FAILED_PRECHECKS' })).toMatchObject({ category: 'CLOUD_CREDENTIALS', confidence: 'high' });
+    // Prechecks that failed with nothing recognisable: credentials are the likely cause, said with low confidence.
+    expect(analyzeText('Launching managed job train from jobs controller...', library, { status: 'FAILED_PRECHECKS' })).toMatchObject({ category: 'CLOUD_CREDENTIALS', confidence: 'low' });
+  });
+
+  it('does not take a connection error that names the model hub for an unreachable MLflow server', () => {
+    const r = analyzeText(`(train, pid=1) '(MaxRetryError("HTTPSConnectionPool(host='huggingface.co', port=443): Max retries exceeded with url: /org/model/resolve/main/config.json (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x7f25703e0580>, 'Connection to huggingface.co timed out. (connect timeout=10)'))"), '(Request ID: 3e6c)')' thrown while requesting HEAD https://huggingface.co/org/model/resolve/main/config.json`, library, { status: 'FAILED' });
+    expect(r.category).toBe('MODEL_HUB_ACCESS');
+    expect(r.seen.map((s) => s.category)).not.toContain('MLFLOW_UNREACHABLE');
+  });
 });

@@ -383,7 +383,7 @@ export class LogAnalyzer {
     } else if (best) {
       chosen = best.match;
       const statusOk = !ctx.status || chosen.category.detect.statuses.length === 0 || chosen.category.detect.statuses.includes(ctx.status);
-      const rival = specificLive.slice(1).find((s) => s.match.category.id !== 'PYTHON_EXCEPTION' && !chosen!.category.caused_by.includes(s.match.category.id) && !s.match.category.caused_by.includes(chosen!.category.id) && s.match.category.priority >= chosen!.category.priority - 5);
+      const rival = specificLive.slice(1).find((s) => s.match.category.id !== 'PYTHON_EXCEPTION' && fits(s.match.category) && !chosen!.category.caused_by.includes(s.match.category.id) && !s.match.category.caused_by.includes(chosen!.category.id) && s.match.category.priority >= chosen!.category.priority - 5);
       if (chosen.category.id === 'PYTHON_EXCEPTION') {
         confidence = 'medium';
         reason = `an uncaught ${this.exceptionType ?? 'exception'} not covered by a specific pattern`;
