@@ -121,9 +121,11 @@ export function renderGrid(model: ReportModel): string[] {
       legend.push(`Rows (${rowNames}):`, '', ...rowLabels.map((l, k) => `- R${k + 1}: ${l}`), '');
       rowLabels = rowLabels.map((_, k) => `R${k + 1}`);
     }
-    legend.push(`Columns (${colNames}):`, '', ...colLabels.map((l, k) => `- ${k + 1}: ${l}`), '');
-    colLabels = colLabels.map((_, k) => String(k + 1));
-    corner = rowNames;
+    if (colNames) {
+      legend.push(`Columns (${colNames}):`, '', ...colLabels.map((l, k) => `- ${k + 1}: ${l}`), '');
+      colLabels = colLabels.map((_, k) => String(k + 1));
+      corner = rowNames;
+    }
   }
   const header = [corner, ...colLabels];
   const body = cells.map((r, k) => [rowLabels[k]!, ...r]);
