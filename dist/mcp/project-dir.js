@@ -23,9 +23,6 @@ export async function projectDir(server) {
     return { dir: process.cwd(), from: "the server's working directory" };
 }
 /** An existing file named by a tool argument; the error says which directory a relative path was resolved against. */
-export async function argumentFile(server, path, what) {
-    return existingFile(path, await projectDir(server), what);
-}
 function existingFile(path, { dir, from }, what) {
     if (isAbsolute(path)) {
         if (!existsSync(path))
@@ -38,7 +35,7 @@ function existingFile(path, { dir, from }, what) {
     return absolute;
 }
 /**
- * A file named by a tool argument, at the trust boundary: found as argumentFile finds it, and allowed only
+ * A file named by a tool argument, at the trust boundary: an existing file, and allowed only
  * under the client's project, the server's (SKYLOOP_PROJECT_DIR, else its working directory) or `roots`.
  */
 export async function projectFile(server, path, rule) {

@@ -12,7 +12,7 @@ describe('skyloop-mcp factorial tools (stdio, simulator)', () => {
   it('launch_factorial → wait_for_change (kill switch, progress) → queue_status', async () => {
     const w = factorialWorld();
     const client = new Client({ name: 'e2e', version: '0' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [SKYLOOP_MCP], env: w.env, stderr: 'pipe' }));
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [SKYLOOP_MCP], env: w.env, cwd: w.dir, stderr: 'pipe' }));
     const call = async (name: string, args: Record<string, unknown>, onprogress?: (p: { message?: string }) => void) =>
       client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: MCP_CALL_LIMIT_MS, ...(onprogress ? { onprogress, resetTimeoutOnProgress: true } : {}) });
 

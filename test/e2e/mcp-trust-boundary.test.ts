@@ -3,7 +3,7 @@
 // launched stay inside the project, credentials go only over https or to loopback, and a redirect never
 // carries a request (or a digest) somewhere else.
 import { execa } from 'execa';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { MCP_CALL_LIMIT_MS, SKY_SIM, SKYLOOP, SKYLOOP_MCP } from '../helpers/paths.js';
+import { MCP_CALL_LIMIT_MS, SKY_SIM, SKYLOOP, SKYLOOP_MCP, tempDir } from '../helpers/paths.js';
 import { factorialWorld } from '../helpers/factorial-fixture.js';
 
 async function mcp(env: Record<string, string>, cwd: string) {
@@ -120,6 +120,14 @@ describe('the MCP trust boundary', () => {
       }
       const launched = await c.call('launch_job', { task_yaml: 'task.yaml', name: 'one-off' });
       expect(launched.isError).toBeFalsy();
+      // A config names the build commands rebuild runs: one planted outside the project is refused, and launches nothing.
+      const planted = join(tempDir('planted'), 'experiment.yaml');
+      copyFileSync(w.config, planted);
+      copyFileSync(join(w.dir, 'task.yaml'), join(planted, '..', 'task.yaml'));
+      const refused = await c.call('launch_factorial', { config_path: planted, approve: true });
+      expect(refused.isError).toBe(true);
+      expect(text(refused)).toMatch(/launch_factorial config_path .* refused: only files under/);
+      expect(existsSync(join(outputs, 'factorial_manifest_seg.json'))).toBe(false);
     } finally {
       await c.close();
     }

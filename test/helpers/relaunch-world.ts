@@ -49,7 +49,7 @@ ${commands}`);
     },
     async mcp() {
       const client = new Client({ name: 'relaunch-test', version: '0' });
-      await client.connect(new StdioClientTransport({ command: process.execPath, args: [SKYLOOP_MCP], env: w.env, stderr: 'pipe' }));
+      await client.connect(new StdioClientTransport({ command: process.execPath, args: [SKYLOOP_MCP], env: w.env, cwd: w.dir, stderr: 'pipe' }));
       return {
         call: (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: MCP_CALL_LIMIT_MS }),
         close: () => client.close(),

@@ -9,16 +9,24 @@ function startServer() {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
+  let exited = false;
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.on('exit', () => (exited = true));
   const send = (msg: object) => child.stdin.write(JSON.stringify({ jsonrpc: '2.0', ...msg }) + '\n');
-  const response = async (id: number) => {
-    for (let i = 0; i < 200; i++) {
-      const line = stdout.split('\n').find((l) => l.includes(`"id":${id}`));
-      if (line) return JSON.parse(line) as { result?: Record<string, unknown>; error?: unknown };
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`no response ${id}; stdout so far: ${stdout}`);
-  };
+  // Waits for the answer however slow the machine is (the test's timeout is the backstop); a server that exits is an error.
+  const response = (id: number) =>
+    new Promise<{ result?: Record<string, unknown>; error?: unknown }>((resolve, reject) => {
+      const look = () => {
+        const line = stdout.split('\n').find((l) => l.includes(`"id":${id}`));
+        if (line) {
+          child.stdout.off('data', look);
+          resolve(JSON.parse(line) as { result?: Record<string, unknown>; error?: unknown });
+        } else if (exited) reject(new Error(`no response ${id}: the server exited; stdout so far: ${stdout}`));
+      };
+      child.stdout.on('data', look);
+      child.once('exit', look);
+      look();
+    });
   return { child, send, response, stdout: () => stdout };
 }
 

@@ -23,10 +23,6 @@ export async function projectDir(server: McpServer): Promise<{ dir: string; from
 }
 
 /** An existing file named by a tool argument; the error says which directory a relative path was resolved against. */
-export async function argumentFile(server: McpServer, path: string, what: string): Promise<string> {
-  return existingFile(path, await projectDir(server), what);
-}
-
 function existingFile(path: string, { dir, from }: { dir: string; from: string }, what: string): string {
   if (isAbsolute(path)) {
     if (!existsSync(path)) throw new Error(`${what} ${path} does not exist`);
@@ -38,7 +34,7 @@ function existingFile(path: string, { dir, from }: { dir: string; from: string }
 }
 
 /**
- * A file named by a tool argument, at the trust boundary: found as argumentFile finds it, and allowed only
+ * A file named by a tool argument, at the trust boundary: an existing file, and allowed only
  * under the client's project, the server's (SKYLOOP_PROJECT_DIR, else its working directory) or `roots`.
  */
 export async function projectFile(server: McpServer, path: string, rule: Omit<FileRule, 'roots'> & { roots?: string[] }): Promise<string> {

@@ -24,6 +24,8 @@ export interface PreflightDeps {
   env?: NodeJS.ProcessEnv | undefined;
   /** Time limit of each check; default 60 s. */
   timeoutMs?: number | undefined;
+  /** A check's own time limit, where it differs from timeoutMs. */
+  checkTimeoutsMs?: Partial<Record<CheckName, number>> | undefined;
 }
 
 export interface PreflightResult {
@@ -69,7 +71,7 @@ export async function runPreflight(rawInput: PreflightInput, deps: Partial<Prefl
       ),
   };
 
-  const results = await Promise.all(CHECK_NAMES.map((name) => withTimeout(name, checks[name], timeoutMs)));
+  const results = await Promise.all(CHECK_NAMES.map((name) => withTimeout(name, checks[name], deps.checkTimeoutsMs?.[name] ?? timeoutMs)));
   const overrides = new Set(input.overrides ?? []);
   const failed = results.filter((r) => r.status === 'fail').map((r) => r.name);
   const blocking = failed.filter((n) => !overrides.has(n));
