@@ -37,15 +37,21 @@ export class SimHome {
     };
   }
 
-  async run(args: string[], opts: { env?: Record<string, string>; input?: string; timeout?: number } = {}): Promise<SimResult> {
-    const r = await execa(SKY_SIM, args, {
+  /** Starts `sky-sim ARGS` without waiting for it (e.g. a following launch the test moves the clock under). */
+  start(args: string[], opts: { env?: Record<string, string>; input?: string; timeout?: number } = {}) {
+    return execa(SKY_SIM, args, {
       env: { ...this.baseEnv(), ...opts.env },
       extendEnv: true,
       reject: false,
       input: opts.input ?? '',
-      timeout: opts.timeout ?? 20_000,
+      // A backstop against a hang, not a speed limit: a busy machine may take seconds to start node.
+      timeout: opts.timeout ?? 600_000,
       stripFinalNewline: false,
     });
+  }
+
+  async run(args: string[], opts: { env?: Record<string, string>; input?: string; timeout?: number } = {}): Promise<SimResult> {
+    const r = await this.start(args, opts);
     return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
   }
 

@@ -47,7 +47,15 @@ describe('lifecycle with a frozen clock', () => {
 
   it('a following launch streams the failure log and exits 100', async () => {
     const scen = home.file('s.yaml', 'rules:\n  - match: {env: {LR: "0.001"}}\n    outcome: fail\n    at: 5m\n    category: TEST_CUDA_OOM\n    log_lines: 3\n');
-    const r = await home.run(['jobs', 'launch', '-y', task], { env: { SKYLOOP_SIM_SCENARIO: scen, SKYLOOP_SIM_SPEED: '3000' } });
+    // The clock stays frozen while the launch follows the job; the test moves it once the job is submitted, so what
+    // the follow prints does not depend on how fast this machine is.
+    const launch = home.start(['jobs', 'launch', '-y', task], { env: { SKYLOOP_SIM_SCENARIO: scen } });
+    let submitted = '';
+    launch.stdout!.on('data', (d: Buffer) => (submitted += d.toString()));
+    await expect.poll(() => submitted, { timeout: 600_000 }).toMatch(/Job submitted, ID: 1/);
+    await home.run(['sim', 'advance', '1h']);
+    const done = await launch;
+    const r = { stdout: String(done.stdout), exitCode: done.exitCode };
     expect(r.exitCode).toBe(100);
     expect(r.stdout).toMatch(/\(train, pid=\d+\) torch\.OutOfMemoryError: CUDA out of memory\./);
     expect(r.stdout).toContain('ERROR: Job 1 failed with return code list: [1] \n');
