@@ -8,7 +8,7 @@ import { applyQueue, currentAttempt, currentBatch, findEntry } from './manifest.
 import { diagnoseFailures } from './diagnose-failures.js';
 import { refreshResults } from './refresh-results.js';
 import { summarize } from './summary.js';
-const STUCK_STATUSES = new Set(['PENDING', 'STARTING']);
+import { waitedForResources } from '../supervisor/decisions.js';
 /** Logs fetched per poll at most, so one poll (or one MCP call) stays short; the rest wait for the next poll. */
 const LOG_FETCHES_PER_POLL = 8;
 /** Attempts whose tracking run one poll reads at most (one runs/search, plus a log for a run not tagged). */
@@ -52,19 +52,16 @@ export async function pollExperiment(experimentId, ctx, { killSwitch = true, ans
 }
 /** Warn once per attempt about a job waiting for resources longer than `stuck_after_s`. */
 function stuckWarnings(m, now) {
-    const limitMs = m.monitor.stuck_after_s * 1000;
     const events = [];
     for (const j of m.jobs) {
         const a = currentAttempt(j);
-        if (!a || a.job_id === null || a.status === null || !STUCK_STATUSES.has(a.status))
+        if (!a || a.job_id === null || a.status === null || a.submitted_at === null || a.stuck_warned_at !== null)
             continue;
-        if (a.submitted_at === null || a.stuck_warned_at !== null)
-            continue;
-        const waitedMs = now.getTime() - Date.parse(a.submitted_at);
-        if (waitedMs < limitMs)
+        const waited = waitedForResources(a.status, Date.parse(a.submitted_at), now.getTime(), m.monitor.stuck_after_s);
+        if (waited === null)
             continue;
         a.stuck_warned_at = now.toISOString();
-        events.push({ type: 'stuck_warning', condition: j.condition, job_id: a.job_id, status: a.status, for_seconds: Math.round(waitedMs / 1000) });
+        events.push({ type: 'stuck_warning', condition: j.condition, job_id: a.job_id, status: a.status, for_seconds: waited });
     }
     return events;
 }

@@ -6,15 +6,25 @@ import { isTerminal } from '../sky/job-status.js';
 import { checkWaitForTerminal } from '../rules/wait-for-terminal.js';
 import { costSoFar, currentAttempt, currentBatch, isFailedEntry, LAUNCH_FAILED, NOT_LAUNCHED, } from '../factorial/manifest.js';
 const WAITING = new Set(['PENDING', 'STARTING']);
+/**
+ * Seconds a job has waited for resources (PENDING/STARTING) when that is at least `limitS`, else null. The
+ * submitted time is SkyPilot's own (a grid's job and ralph-loop's single job are measured the same way).
+ */
+export function waitedForResources(status, submittedAtMs, nowMs, limitS) {
+    if (status === null || !WAITING.has(status) || submittedAtMs === null)
+        return null;
+    const waited = (nowMs - submittedAtMs) / 1000;
+    return waited >= limitS ? Math.round(waited) : null;
+}
 export function stuckJobs(m, now) {
     const out = [];
     for (const j of m.jobs) {
         const a = currentAttempt(j);
-        if (!a || a.job_id === null || a.status === null || !WAITING.has(a.status) || a.submitted_at === null)
+        if (!a || a.job_id === null || a.status === null || a.submitted_at === null)
             continue;
-        const waited = (now.getTime() - Date.parse(a.submitted_at)) / 1000;
-        if (waited >= m.monitor.stuck_after_s)
-            out.push({ condition: j.condition, job_id: a.job_id, status: a.status, waited_s: Math.round(waited) });
+        const waited = waitedForResources(a.status, Date.parse(a.submitted_at), now.getTime(), m.monitor.stuck_after_s);
+        if (waited !== null)
+            out.push({ condition: j.condition, job_id: a.job_id, status: a.status, waited_s: waited });
     }
     return out;
 }
@@ -142,10 +152,15 @@ export function finishedToAnnounce(m, settings) {
     const decision = m.supervisor.autopilot.find((d) => d.batch === currentBatch(m));
     return decision !== undefined && decision.action !== 'relaunch';
 }
-/** SkyPilot outage bookkeeping: when the supervisor gives up. */
-export function outageExceeded(m, nowMs, windowS) {
-    const since = m.supervisor.sky_unavailable_since;
+/** SkyPilot outage bookkeeping (the grid's and ralph-loop's): an outage open since `since` is past the window. */
+export function outageExceeded(since, nowMs, windowS) {
     return since !== null && nowMs - Date.parse(since) > windowS * 1000;
+}
+/** What an outage is recorded with: SkyPilot's first useful line, without the command (recorded apart) and the module path. */
+export function outageError(message) {
+    const line = message.split('\n')[0] ?? message;
+    const error = (/failed with exit code \d+: (.*)$/.exec(line)?.[1] ?? line.replace(/^`[^`]*` /, '')).replace(/^sky\.exceptions\./, '');
+    return { line, error };
 }
 function findJob(m, condition) {
     return m.jobs.find((j) => j.condition === condition);

@@ -12,7 +12,7 @@ import { RuleRefusal } from '../rules/rule-refusal.js';
 import { SkyError } from '../sky/sky-errors.js';
 import { withFileLock } from '../store/file-lock.js';
 import { ExperimentStore } from '../store/experiment-store.js';
-import { autopilotPlan, batchEndToAnnounce, budgetDecision, cancelsToRepeat, finishedToAnnounce, outageExceeded, stuckToCancel, } from './decisions.js';
+import { autopilotPlan, batchEndToAnnounce, budgetDecision, cancelsToRepeat, finishedToAnnounce, outageError, outageExceeded, stuckToCancel, } from './decisions.js';
 const ACT_LOCK_WAIT_MS = 15 * 60_000;
 export async function superviseStep(experimentId, ctx, settings, clock) {
     const store = new ExperimentStore(ctx.outputsDir, experimentId);
@@ -126,15 +126,13 @@ async function controllerCategory(ctx, jobId, status) {
     }
 }
 async function recordOutage(store, e, settings, clock) {
-    const line = e.message.split('\n')[0] ?? e.message;
-    // The first useful line SkyPilot printed, without the command (recorded apart) and the module path.
-    const error = (/failed with exit code \d+: (.*)$/.exec(line)?.[1] ?? line.replace(/^`[^`]*` /, '')).replace(/^sky\.exceptions\./, '');
+    const { line, error } = outageError(e.message);
     return store.update((m) => {
         const first = m.supervisor.sky_unavailable_since === null;
         const since = m.supervisor.sky_unavailable_since ?? new Date(clock.nowMs()).toISOString();
         m.supervisor.sky_unavailable_since = since;
         m.supervisor.last_sky_error = line;
-        const gaveUp = outageExceeded(m, clock.nowMs(), settings.outage_window_s);
+        const gaveUp = outageExceeded(since, clock.nowMs(), settings.outage_window_s);
         const events = [{ type: 'sky_unavailable', command: e.command, error, since, first }];
         return { events, result: { ok: false, command: e.command, error, since, gave_up: gaveUp } };
     });

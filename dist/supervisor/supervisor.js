@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { summarize } from '../factorial/summary.js';
 import { ExperimentStore } from '../store/experiment-store.js';
 import { etaSeconds, projectedCost } from './decisions.js';
-import { Notifier } from './notify/notifier.js';
+import { experimentNotices } from './notify/notification.js';
+import { Notifier, notifyTimeoutMs } from './notify/notifier.js';
 import { attachLine, changeLines, heartbeatLine, noteLine, paint } from './progress-lines.js';
 import { superviseStep } from './supervise-step.js';
 import { SupervisorLock } from './supervisor-lock.js';
@@ -24,16 +25,7 @@ export async function supervise(experimentId, ctx, options) {
     const notifier = new Notifier({
         ledgerPath: join(ctx.outputsDir, `factorial_notify_${experimentId}.jsonl`),
         targets: settings.notify,
-        timeoutMs: Number(process.env.SKYLOOP_NOTIFY_TIMEOUT_MS) || 10_000,
-        context: () => {
-            const m = store.read();
-            const agg = m.aggregations.at(-1);
-            return {
-                summary: summarize(m, ctx.now()),
-                diagnosis: (agg?.root_causes ?? []).map((r) => ({ root_cause_id: r.root_cause_id, conditions: r.conditions.length })),
-                reportPath: join(ctx.outputsDir, `factorial_report_${experimentId}.md`),
-            };
-        },
+        timeoutMs: notifyTimeoutMs(),
         onFailure: (msg) => line(noteLine(new Date(options.clock.nowMs()), msg, p, 'warn')),
     });
     let notified = 0;
@@ -43,8 +35,17 @@ export async function supervise(experimentId, ctx, options) {
         if (settings.notify.length === 0 && !options.onEvents)
             return;
         const events = store.readEvents();
-        if (settings.notify.length > 0)
-            notifier.offer(events.slice(notified));
+        if (settings.notify.length > 0) {
+            notifier.offer(experimentNotices(events.slice(notified), (k, t) => notifier.wants(k, t), () => {
+                const m = store.read();
+                const agg = m.aggregations.at(-1);
+                return {
+                    summary: summarize(m, ctx.now()),
+                    diagnosis: (agg?.root_causes ?? []).map((r) => ({ root_cause_id: r.root_cause_id, conditions: r.conditions.length })),
+                    reportPath: join(ctx.outputsDir, `factorial_report_${experimentId}.md`),
+                };
+            }));
+        }
         notified = events.length;
         options.onEvents?.(events.slice(streamed));
         streamed = events.length;

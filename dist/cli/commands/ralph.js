@@ -2,18 +2,28 @@ import { parseArgs } from 'node:util';
 import { defaultContext } from '../../factorial/factorial-context.js';
 import { runPreflight } from '../../preflight/index.js';
 import { defaultRalphContext, ralphReport, ralphRun } from '../../ralph/ralph-run.js';
+import { ralphNotifier } from '../../ralph/ralph-notify.js';
 import { RalphSettingsSchema } from '../../ralph/ralph-settings.js';
+import { runName } from '../../ralph/ralph-step.js';
+import { clockFromEnv } from '../../supervisor/clock.js';
+import { readNotifyTargets } from '../../supervisor/notify/notify-targets.js';
 import { cliJson, UsageError } from '../cli-error.js';
 import { PREFLIGHT_OPTIONS, preflightInput, renderPreflight } from './preflight.js';
 export const ralphHelp = `Usage:
   skyloop ralph run <task.yaml> [--budget 5] [--infra aws/us-east-2,gcp/us-central1,…] [--gpus A100:1,L4:1]
         [--batch-size-env BATCH_SIZE] [--hourly-rate USD] [--expected-hours H] [--poll-interval S] [--name N]
-        [--max-retries 3] [--max-attempts 10] [--skip-preflight] [pre-flight options…] [--json]
-      One job from pre-flight to report: launch, watch, diagnose, apply the safe automatic fix of the failure's
-      category to a copy of the task (rotate region/GPU, raise disk, halve the batch size, go on-demand), and
-      relaunch — until it succeeds, a category failed more than --max-retries times, a failure needs a code or
-      config change, or the budget is spent. Resumes from outputs/ralph_diagnoses.jsonl after a crash.
-      Exit 0 only if the job succeeded.
+        [--max-retries 3] [--max-attempts 10] [--stuck-after 1800] [--outage-window 1800]
+        [--notify-config experiment.yaml] [--skip-preflight] [pre-flight options…] [--json]
+      One job from pre-flight to report, unattended: launch, watch, diagnose, apply the safe automatic fix of
+      the failure's category to a copy of the task (rotate region/GPU, raise disk, halve the batch size, go
+      on-demand), and relaunch — until it succeeds, a category failed more than --max-retries times, a failure
+      needs a code or config change, or the budget is spent. A job PENDING/STARTING longer than --stuck-after
+      seconds (SkyPilot's submitted time) is cancelled and rotated to the next untried --infra entry. SkyPilot
+      not answering is waited out, never counted as a failure. --notify-config: a YAML file whose notify: list
+      (an experiment config's) is told of outages, failed attempts and the end, once each.
+      Resumes from outputs/ralph_diagnoses.jsonl after a crash.
+      Exit 0 if the job succeeded, 1 if the loop stopped otherwise, 75 if SkyPilot did not answer for longer
+      than --outage-window seconds (run it again to resume), 130 on SIGINT/SIGTERM.
   skyloop ralph report <run> [--json]
       Attempts, cost, wall time, outcome, diagnoses and the tracking URL of a run.
 `;
@@ -62,6 +72,7 @@ export async function ralphCommand(argv, out) {
             budget: { type: 'string' }, infra: { type: 'string' }, gpus: { type: 'string' }, 'batch-size-env': { type: 'string' },
             'hourly-rate': { type: 'string' }, 'expected-hours': { type: 'string' }, 'poll-interval': { type: 'string' }, name: { type: 'string' },
             'max-retries': { type: 'string' }, 'max-attempts': { type: 'string' }, 'stuck-after': { type: 'string' },
+            'outage-window': { type: 'string' }, 'notify-config': { type: 'string' },
             'skip-preflight': { type: 'boolean' }, json: { type: 'boolean' },
         },
     });
@@ -79,6 +90,8 @@ export async function ralphCommand(argv, out) {
         expected_hours: num('expected-hours', v['expected-hours']),
         poll_interval_s: num('poll-interval', v['poll-interval']),
         stuck_after_s: num('stuck-after', v['stuck-after']),
+        outage_window_s: num('outage-window', v['outage-window']),
+        notify_config: v['notify-config'],
         max_retries_per_category: v['max-retries'] === undefined ? undefined : Number(v['max-retries']),
         max_attempts: num('max-attempts', v['max-attempts']),
     });
@@ -92,21 +105,35 @@ export async function ralphCommand(argv, out) {
             return 1;
         }
     }
+    const targets = settings.notify_config === undefined ? [] : readNotifyTargets(settings.notify_config);
     const abort = new AbortController();
     const stop = () => abort.abort();
     process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const clock = clockFromEnv();
+    const time = () => new Date(clock.nowMs()).toISOString().slice(11, 19);
+    let outage = null;
     try {
-        const report = await ralphRun(settings, defaultRalphContext(ctx.sky, ctx.outputsDir), {
+        const rctx = defaultRalphContext(ctx.sky, ctx.outputsDir, clock);
+        const notifier = ralphNotifier(ctx.outputsDir, runName(settings), targets, (m) => out.write(`${time()}  ${m}\n`));
+        const { exit, ...report } = await ralphRun(settings, rctx, {
             signal: abort.signal,
-            onStep: (s) => { if (!v.json && s.action !== 'waiting')
-                out.write(`${new Date().toISOString().slice(11, 19)}  ${s.detail}\n`); },
+            clock,
+            notifier,
+            onStep: (s) => {
+                // One line per decision and per outage (not per failed poll).
+                const down = s.sky_unavailable?.since ?? null;
+                if (!v.json && (s.action !== 'waiting' || (down !== null && down !== outage)))
+                    out.write(`${time()}  ${s.detail}\n`);
+                if (down !== null)
+                    outage = down; // a later outage starts at another time
+            },
         });
         out.write(v.json ? cliJson(report) : renderReport(report));
-        if (abort.signal.aborted)
-            return 130;
-        return report.outcome === 'succeeded' ? 0 : 1;
+        return exit;
     }
     finally {
         process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
     }
 }

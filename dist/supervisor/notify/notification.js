@@ -75,4 +75,17 @@ export function payload(e, format, context) {
     // Every string leaf is redacted, so the JSON stays valid whatever a secret looked like.
     return JSON.stringify(body, (_key, value) => (typeof value === 'string' ? redact(value) : value));
 }
+/** The grid's notices among `events`; the context (a manifest read) is computed only when one is wanted. */
+export function experimentNotices(events, wants, context) {
+    let ctx = null;
+    return events.flatMap((e) => {
+        if (!isNotifiable(e))
+            return [];
+        const key = eventKey(e);
+        if (!wants(key, e.type))
+            return [];
+        ctx ??= context();
+        return [{ key, type: e.type, slack: payload(e, 'slack', ctx), json: payload(e, 'json', ctx) }];
+    });
+}
 const counts = (c) => Object.entries(c).map(([s, n]) => `${n} ${s}`).join(', ');

@@ -1,5 +1,6 @@
 // The experiment config: a factorial grid described once, validated before anything is launched.
 import { z } from 'zod';
+import { NotifyTargetsSchema } from '../supervisor/notify/notify-targets.js';
 import { ResultsConfigSchema } from '../tracking/results-settings.js';
 
 const NAME_RULE = /^[a-zA-Z]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -107,22 +108,7 @@ export const ExperimentConfigSchema = z
       })
       .prefault({})
       .describe('Off by default. When on, a terminal batch whose failures are transient (or stuck and cancelled) is relaunched unchanged by the supervisor, through the same rules as relaunch_failed.'),
-    notify: z
-      .array(
-        z.union([
-          z.strictObject({
-            webhook: z.url({ protocol: /^https?$/ }).describe('POSTed to with each event'),
-            format: z.enum(['slack', 'json']).default('json').describe('slack: {"text": …}; json: the event, experiment, counts, cost, report path'),
-            events: z.array(z.string()).optional().describe('Only these event types (default: all notifiable ones)'),
-          }),
-          z.strictObject({
-            command: z.array(z.string().min(1)).min(1).describe('argv of a trusted command; the event JSON arrives on stdin'),
-            events: z.array(z.string()).optional(),
-          }),
-        ]),
-      )
-      .default([])
-      .describe('Who to tell: HTTP webhooks and/or trusted commands. Delivered once per event, bounded, secrets redacted.'),
+    notify: NotifyTargetsSchema,
     commands: z
       .strictObject({
         test: z.string().optional(),

@@ -4,10 +4,14 @@ import { z } from 'zod';
 import { defaultLibrary } from '../diagnosis/default-library.js';
 import type { SkyPort } from '../factorial/factorial-context.js';
 import { catalogHourlyRate } from '../pricing/catalog-price.js';
-import { readJsonl } from '../store/jsonl-log.js';
-import { RalphEventSchema } from './ralph-events.js';
+import { appendJsonl, readJsonl } from '../store/jsonl-log.js';
+import { realClock, type SupervisorClock } from '../supervisor/clock.js';
+import { EXIT } from '../supervisor/supervisor.js';
+import { RALPH_EVENT_SCHEMA_VERSION, RalphEventSchema } from './ralph-events.js';
+import type { RalphNotifier } from './ralph-notify.js';
 import type { RalphSettings } from './ralph-settings.js';
-import { ralphLogPath, ralphStep, reduceRalphEvents, type RalphContext, type StepResult } from './ralph-step.js';
+import { ralphLogPath, reduceRalphEvents, runName, type RalphContext, type StepResult } from './ralph-step.js';
+import { followRalph } from './ralph-wait.js';
 
 export const RalphReportSchema = z.object({
   run: z.string(),
@@ -53,23 +57,41 @@ export function ralphReport(run: string, outputsDir: string): RalphReport {
   };
 }
 
+/** Documented exit codes of `skyloop ralph run` (docs/cli.md), the grid supervisor's where they mean the same. */
+export const RALPH_EXIT = { succeeded: 0, notSucceeded: 1, skyUnavailable: EXIT.skyUnavailable, interrupted: EXIT.interrupted } as const;
+
+/**
+ * Follow the loop until it stops, a signal arrives, or SkyPilot stays away past the outage window (recorded as
+ * `gave_up`; running again resumes). Every step's news goes to the run's notifier.
+ */
 export async function ralphRun(
   settings: RalphSettings,
   ctx: RalphContext,
-  { onStep, signal }: { onStep?: (s: StepResult) => void; signal?: AbortSignal } = {},
-): Promise<RalphReport> {
-  for (;;) {
-    const step = await ralphStep(settings, ctx);
-    onStep?.(step);
-    if (step.action === 'stopped') return ralphReport(step.run, ctx.outputsDir);
-    if (signal?.aborted) return ralphReport(step.run, ctx.outputsDir);
-    // Launches and decisions are followed at once; only waiting waits.
-    if (step.action === 'waiting') await new Promise((r) => setTimeout(r, settings.poll_interval_s * 1000));
+  { onStep, signal, clock = realClock, notifier = null }: { onStep?: (s: StepResult) => void; signal?: AbortSignal; clock?: SupervisorClock; notifier?: RalphNotifier | null } = {},
+): Promise<RalphReport & { exit: number }> {
+  const run = runName(settings);
+  const { last, ended } = await followRalph(settings, ctx, {
+    clock,
+    until: 'stopped',
+    signal,
+    onStep: (s) => {
+      onStep?.(s);
+      notifier?.offer();
+    },
+  });
+  if (ended === 'sky_unavailable') {
+    const reason = `SkyPilot did not answer for more than ${Math.round(settings.outage_window_s / 60)} min (${last.sky_unavailable?.command}: ${last.sky_unavailable?.error})`;
+    appendJsonl(ralphLogPath(ctx.outputsDir), [{ schema_version: RALPH_EVENT_SCHEMA_VERSION, ts: ctx.now().toISOString(), run, type: 'gave_up', reason }]);
+    notifier?.offer();
   }
+  await notifier?.drain(15_000);
+  const report = ralphReport(run, ctx.outputsDir);
+  const exit = ended === 'sky_unavailable' ? RALPH_EXIT.skyUnavailable : ended === 'cancelled' ? RALPH_EXIT.interrupted : report.outcome === 'succeeded' ? RALPH_EXIT.succeeded : RALPH_EXIT.notSucceeded;
+  return { ...report, ...(ended === 'sky_unavailable' ? { reason: `gave up waiting: ${report.reason}` } : {}), exit };
 }
 
 export { catalogHourlyRate };
 
-export function defaultRalphContext(sky: SkyPort, outputsDir: string): RalphContext {
-  return { sky, outputsDir, now: () => new Date(), library: defaultLibrary(), hourlyRate: catalogHourlyRate() };
+export function defaultRalphContext(sky: SkyPort, outputsDir: string, clock: SupervisorClock = realClock): RalphContext {
+  return { sky, outputsDir, now: () => new Date(), library: defaultLibrary(), hourlyRate: catalogHourlyRate(), clockMs: () => clock.nowMs() };
 }

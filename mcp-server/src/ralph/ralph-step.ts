@@ -1,6 +1,8 @@
 // One decision of the single-job loop (ralph_step): launch the next attempt, wait, end an attempt and
 // decide what follows (a safe automatic fix, a plain retry, or a stop), or report that the loop stopped.
 // The state is rebuilt from outputs/ralph_diagnoses.jsonl every time, so a crashed loop resumes.
+// SkyPilot not answering is never a job failure: the step records the outage (as the grid's supervisor
+// does), waits, and the next step picks up where it left off.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { analyzeJob } from '../diagnosis/analyze-job.js';
@@ -8,7 +10,11 @@ import type { PatternLibrary } from '../diagnosis/pattern-library.js';
 import { redact } from '../redaction/redact.js';
 import type { SkyPort } from '../factorial/factorial-context.js';
 import type { HourlyRate } from '../pricing/catalog-price.js';
+import { launchOutcomeUnknown } from '../factorial/launch-intents.js';
 import { isTerminal } from '../sky/job-status.js';
+import type { JobRecord } from '../sky/job-record.js';
+import { SkyError } from '../sky/sky-errors.js';
+import { outageError, outageExceeded, waitedForResources } from '../supervisor/decisions.js';
 import { readPrintedRun, type PrintedRun } from '../tracking/read-tracking.js';
 import { runUrlInLine } from '../tracking/run-metrics.js';
 import { JOB_NAME_RULE } from '../sky/sky-cli.js';
@@ -29,11 +35,14 @@ export interface RalphContext {
   library: PatternLibrary;
   /** $/hour of the GPU on spot or on-demand (catalog prices), or null when unknown. */
   hourlyRate: HourlyRate;
+  /** skyloop's own clock, for the outage window (SkyPilot's times come from the queue); default `now`. */
+  clockMs?: () => number;
 }
 
 type Started = Extract<RalphEvent, { type: 'attempt_started' }>;
 type Ended = Extract<RalphEvent, { type: 'attempt_ended' }>;
 type Stopped = Extract<RalphEvent, { type: 'run_stopped' }>;
+type LaunchUnknown = Extract<RalphEvent, { type: 'launch_unknown' }>;
 
 export interface RalphState {
   run: string;
@@ -44,17 +53,27 @@ export interface RalphState {
   cost_usd: number;
   next: Overrides;
   stopped: Stopped | null;
+  /** Start of an outage not yet over. */
+  outageSince: string | null;
+  /** A launch whose outcome SkyPilot did not report (the queue settles it). */
+  launchUnknown: LaunchUnknown | null;
 }
 
 export function reduceRalphEvents(run: string, events: RalphEvent[]): RalphState {
-  const state: RalphState = { run, started: false, attempts: [], inFlight: null, failuresByCategory: {}, cost_usd: 0, next: noOverrides(), stopped: null };
+  const state: RalphState = {
+    run, started: false, attempts: [], inFlight: null, failuresByCategory: {}, cost_usd: 0, next: noOverrides(), stopped: null, outageSince: null, launchUnknown: null,
+  };
   for (const e of events) {
     if (e.run !== run) continue;
     if (e.type === 'run_started') state.started = true;
     if (e.type === 'attempt_started') {
       state.attempts.push({ started: e, ended: null });
       state.inFlight = e;
+      state.launchUnknown = null;
     }
+    if (e.type === 'launch_unknown') state.launchUnknown = e;
+    if (e.type === 'sky_unavailable') state.outageSince = e.since;
+    if (e.type === 'sky_recovered') state.outageSince = null;
     if (e.type === 'attempt_ended') {
       const a = state.attempts.find((x) => x.started.attempt === e.attempt);
       if (a) a.ended = e;
@@ -63,7 +82,10 @@ export function reduceRalphEvents(run: string, events: RalphEvent[]): RalphState
       if (e.diagnosis) state.failuresByCategory[e.diagnosis.category] = (state.failuresByCategory[e.diagnosis.category] ?? 0) + 1;
       if (e.next_overrides) state.next = e.next_overrides;
     }
-    if (e.type === 'run_stopped') state.stopped = e;
+    if (e.type === 'run_stopped') {
+      state.stopped = e;
+      state.launchUnknown = null;
+    }
   }
   return state;
 }
@@ -80,6 +102,8 @@ export interface StepResult {
   status: string | null;
   cost_usd: number;
   stopped: { outcome: Stopped['outcome']; reason: string; issue_draft: string | null } | null;
+  /** SkyPilot did not answer this step: what failed, since when, and whether the outage window has passed. */
+  sky_unavailable: { command: string; error: string; since: string; exceeded: boolean } | null;
 }
 
 /**
@@ -113,7 +137,7 @@ export async function ralphStep(settings: RalphSettings, ctx: RalphContext): Pro
       appendJsonl(log, [{ schema_version: RALPH_EVENT_SCHEMA_VERSION, ts: ctx.now().toISOString(), run, ...e }]);
     const result = (action: StepAction, detail: string, extra: Partial<StepResult> = {}): StepResult => ({
       action, detail, run, attempt: state.inFlight?.attempt ?? state.attempts.at(-1)?.started.attempt ?? null,
-      job_id: state.inFlight?.job_id ?? null, status: null, cost_usd: state.cost_usd, stopped: null, ...extra,
+      job_id: state.inFlight?.job_id ?? null, status: null, cost_usd: state.cost_usd, stopped: null, sky_unavailable: null, ...extra,
     });
     const stop = (outcome: Stopped['outcome'], reason: string, issue_draft: string | null = null): StepResult => {
       emit({ type: 'run_stopped', outcome, reason, attempts: state.attempts.length, cost_usd: state.cost_usd, issue_draft });
@@ -127,42 +151,119 @@ export async function ralphStep(settings: RalphSettings, ctx: RalphContext): Pro
       emit({ type: 'run_started', settings: { ...settings } });
       state.started = true;
     }
-    if (state.inFlight) return watchAttempt(state.inFlight, state, task, settings, ctx, emit, result, stop);
-    return launchAttempt(run, state, task, settings, ctx, emit, result, stop);
+    const nowMs = ctx.clockMs ?? (() => ctx.now().getTime());
+    const sky: Sky = {
+      // Each answer from SkyPilot ends an outage first, so the record reads in the order things happened.
+      answered: () => {
+        if (state.outageSince === null) return;
+        emit({ type: 'sky_recovered', since: state.outageSince, down_s: Math.max(0, Math.round((nowMs() - Date.parse(state.outageSince)) / 1000)) });
+        state.outageSince = null;
+      },
+      down: (e) => {
+        const { error } = outageError(e.message);
+        const since = state.outageSince ?? new Date(nowMs()).toISOString();
+        emit({ type: 'sky_unavailable', command: e.command, error, since, first: state.outageSince === null });
+        state.outageSince = since;
+        const exceeded = outageExceeded(since, nowMs(), settings.outage_window_s);
+        const detail = `SkyPilot is not answering since ${since.slice(11, 16)} (${e.command}: ${error}); ${exceeded ? `longer than the ${Math.round(settings.outage_window_s / 60)}-min outage window` : 'the loop tries again'}`;
+        return result('waiting', detail, { sky_unavailable: { command: e.command, error, since, exceeded } });
+      },
+      queue: async () => {
+        try {
+          const q = await ctx.sky.queue();
+          sky.answered();
+          return q.records;
+        } catch (e) {
+          if (e instanceof SkyError) return sky.down(e);
+          throw e;
+        }
+      },
+    };
+    if (state.inFlight) return watchAttempt(state.inFlight, state, task, settings, ctx, { emit, result, stop, sky });
+    if (state.launchUnknown) return settleLaunch(state.launchUnknown, run, state, task, settings, ctx, { emit, result, stop, sky }, nowMs());
+    return launchAttempt(run, state, task, settings, ctx, { emit, result, stop, sky });
   });
 }
 
 type Emit = (e: RalphEventPayload) => void;
 type Result = (action: StepAction, detail: string, extra?: Partial<StepResult>) => StepResult;
 type Stop = (outcome: Stopped['outcome'], reason: string, issue_draft?: string | null) => StepResult;
+interface Sky {
+  answered: () => void;
+  /** Record SkyPilot not answering; the step waits. */
+  down: (e: SkyError) => StepResult;
+  /** The queue, or the step's answer when SkyPilot is not answering. */
+  queue: () => Promise<JobRecord[] | StepResult>;
+}
+interface Io {
+  emit: Emit;
+  result: Result;
+  stop: Stop;
+  sky: Sky;
+}
 
-async function launchAttempt(run: string, state: RalphState, task: TaskInfo, settings: RalphSettings, ctx: RalphContext, emit: Emit, result: Result, stop: Stop): Promise<StepResult> {
-  if (state.attempts.length >= settings.max_attempts) return stop('max_attempts', `${state.attempts.length} attempts made, the most allowed (--max-attempts)`);
+const ANSWERED = (r: JobRecord[] | StepResult): r is JobRecord[] => Array.isArray(r);
+
+/**
+ * What follows a launch that did not report its outcome when the queue does not show the job: SkyPilot was
+ * never reached (connection refused), so launch again; it timed out or printed no id, so the job may still
+ * appear; or SkyPilot refused it.
+ */
+function unknownLaunchRetry(e: SkyError): LaunchUnknown['retry'] {
+  if (e.details.exceptionClass === 'ApiServerConnectionError') return 'relaunch';
+  if (e.kind === 'command_failed' && e.details.exceptionClass !== undefined) return 'stop';
+  return 'wait';
+}
+
+/** The queue shows the job of a launch that did not report (adopt it), or settles what to do instead. */
+async function settleLaunch(u: LaunchUnknown, run: string, state: RalphState, task: TaskInfo, settings: RalphSettings, ctx: RalphContext, io: Io, nowMs: number): Promise<StepResult> {
+  const records = await io.sky.queue();
+  if (!ANSWERED(records)) return records;
+  const found = records.filter((r) => r.job_name === u.job_name && r.task_id === 0).sort((a, b) => b.job_id - a.job_id)[0];
+  if (found) return launchAttempt(run, state, task, settings, ctx, io, { job_id: found.job_id, why: `found in the queue after the launch reported: ${u.error}` });
+  if (u.retry === 'relaunch') return launchAttempt(run, state, task, settings, ctx, io);
+  if (u.retry === 'wait' && !outageExceeded(u.ts, nowMs, settings.outage_window_s)) {
+    return io.result('waiting', `attempt ${u.attempt}: sky jobs launch did not say whether it submitted ${u.job_name} (${u.error}); waiting for the queue to show it`);
+  }
+  return io.stop('launch_failed', `sky jobs launch failed: ${u.error}`);
+}
+
+async function launchAttempt(run: string, state: RalphState, task: TaskInfo, settings: RalphSettings, ctx: RalphContext, io: Io, adopt?: { job_id: number; why: string }): Promise<StepResult> {
+  const { stop, result, emit } = io;
+  if (!adopt && state.attempts.length >= settings.max_attempts) return stop('max_attempts', `${state.attempts.length} attempts made, the most allowed (--max-attempts)`);
   const overrides = state.next;
   const gpu = overrides.gpus ?? task.accelerators;
   const spot = overrides.use_spot ?? task.use_spot;
   const rate = settings.hourly_rate_usd ?? (await ctx.hourlyRate(gpu, spot));
   if (rate === null) return stop('launch_failed', `no price known for ${gpu ?? 'the task resources'}${spot ? ' (spot)' : ''}: give --hourly-rate`);
   const expected = round2(settings.expected_hours * rate * task.num_nodes);
-  if (state.cost_usd + expected > settings.budget_usd) {
+  if (!adopt && state.cost_usd + expected > settings.budget_usd) {
     return stop('budget', `spent $${state.cost_usd.toFixed(2)}; another attempt is expected to cost $${expected.toFixed(2)}, past the $${settings.budget_usd.toFixed(2)} budget`);
   }
   const attempt = state.attempts.length + 1;
   const jobName = `${run}-a${attempt}`;
   const copy = outputsPath(ctx.outputsDir, join('ralph', run, `attempt-${attempt}.sky.yaml`));
-  writeTaskCopy(settings.task_yaml, overrides, copy);
   let jobId: number;
-  try {
-    jobId = (await ctx.sky.launch(copy, { name: jobName })).job_id;
-  } catch (e) {
-    return stop('launch_failed', `sky jobs launch failed: ${(e as Error).message}`);
+  if (adopt) {
+    jobId = adopt.job_id;
+  } else {
+    writeTaskCopy(settings.task_yaml, overrides, copy);
+    try {
+      jobId = (await ctx.sky.launch(copy, { name: jobName })).job_id;
+      io.sky.answered();
+    } catch (e) {
+      if (!(e instanceof SkyError) || !launchOutcomeUnknown(e)) return stop('launch_failed', `sky jobs launch failed: ${(e as Error).message}`);
+      // Not a failure of the job: the next step asks the queue whether the job exists before anything else.
+      emit({ type: 'launch_unknown', attempt, job_name: jobName, error: outageError(e.message).error, retry: unknownLaunchRetry(e) });
+      return io.sky.down(e);
+    }
   }
   const infra = overrides.infra ?? task.infra;
   emit({
     type: 'attempt_started', attempt, job_id: jobId, job_name: jobName, task_copy: copy, overrides,
     cloud: infra?.split('/')[0] ?? null, region: infra?.split('/')[1] ?? null, gpu, hourly_rate: rate, start_time: ctx.now().toISOString(),
   });
-  return result('launched', `attempt ${attempt}: launched job ${jobId} (${jobName})${describeOverrides(overrides)}`, { attempt, job_id: jobId });
+  return result('launched', `attempt ${attempt}: ${adopt ? `job ${jobId} (${jobName}) ${adopt.why}` : `launched job ${jobId} (${jobName})`}${describeOverrides(overrides)}`, { attempt, job_id: jobId });
 }
 
 /** `GCP (us-central1)` or `gcp/us-central1` → `gcp/us-central1`. */
@@ -177,23 +278,39 @@ function describeOverrides(o: Overrides): string {
   return parts.length ? ` with ${parts.join(', ')}` : '';
 }
 
-async function watchAttempt(a: Started, state: RalphState, task: TaskInfo, settings: RalphSettings, ctx: RalphContext, emit: Emit, result: Result, stop: Stop): Promise<StepResult> {
-  const record = (await ctx.sky.queue()).records.find((r) => r.job_id === a.job_id && r.task_id === 0);
+async function watchAttempt(a: Started, state: RalphState, task: TaskInfo, settings: RalphSettings, ctx: RalphContext, io: Io): Promise<StepResult> {
+  const { emit, result, stop } = io;
+  const records = await io.sky.queue();
+  if (!ANSWERED(records)) return records;
+  const record = records.find((r) => r.job_id === a.job_id && r.task_id === 0);
   if (!record) return stop('launch_failed', `job ${a.job_id} of attempt ${a.attempt} is no longer in the queue`);
   const now = ctx.now();
-  // Waiting is measured on SkyPilot's own submitted time, the same clock as the factorial supervisor's.
-  const waitedS = now.getTime() / 1000 - (record.submitted_at ?? Date.parse(a.start_time) / 1000);
+  // Waiting is measured on SkyPilot's own submitted time, with the grid supervisor's rule.
+  const submittedMs = record.submitted_at === null ? Date.parse(a.start_time) : record.submitted_at * 1000;
+  const waitedS = waitedForResources(record.status, submittedMs, now.getTime(), settings.stuck_after_s);
   const spot = a.overrides.use_spot ?? task.use_spot;
   let synthetic: { category: string; evidence: string } | null = null;
+  /** Regions the controller log says SkyPilot tried (a job placed by SkyPilot shows no infra while it waits). */
+  let triedRegions: string[] = [];
   if (!isTerminal(record.status)) {
-    if ((record.status === 'PENDING' || record.status === 'STARTING') && waitedS >= settings.stuck_after_s) {
-      synthetic = { category: 'GPU_SOLD_OUT', evidence: `still ${record.status} after ${Math.round(waitedS / 60)} min: no capacity for ${a.gpu ?? 'the task'} in ${a.cloud ?? '?'}/${a.region ?? '?'}` };
+    if (waitedS !== null) {
+      const log = await controllerLog(a.job_id, record.status, ctx);
+      triedRegions = log.regions;
+      synthetic = {
+        category: log.category ?? 'GPU_SOLD_OUT',
+        evidence: `still ${record.status} after ${Math.round(waitedS / 60)} min: ${log.line ?? `no capacity for ${a.gpu ?? 'the task'} in ${a.cloud ?? '?'}/${a.region ?? '?'}`}`.slice(0, ONE_LINE),
+      };
     } else if (spot && record.recovery_count > settings.preemptions_before_on_demand) {
       synthetic = { category: 'SPOT_PREEMPTION', evidence: `preempted ${record.recovery_count} times on spot` };
     } else {
       return result('waiting', `attempt ${a.attempt}: job ${a.job_id} is ${record.status}${record.recovery_count ? ` (${record.recovery_count} recoveries)` : ''}`, { status: record.status });
     }
-    await ctx.sky.cancel([a.job_id]);
+    try {
+      await ctx.sky.cancel([a.job_id]);
+    } catch (e) {
+      if (e instanceof SkyError) return io.sky.down(e); // the next step finds the job still stuck and cancels again
+      throw e;
+    }
   }
 
   // The attempt is over (or given up on): cost, diagnosis, decision.
@@ -216,7 +333,16 @@ async function watchAttempt(a: Started, state: RalphState, task: TaskInfo, setti
     const c = ctx.library.byName.get(synthetic.category)!;
     diagnosis = { category: c.id, confidence: 'high', fixability: c.fixability, fingerprint: `${c.id}:${synthetic.evidence.replace(/\d+/g, '<n>')}`, evidence: synthetic.evidence };
   } else {
-    const analysis = await analyzeJob(a.job_id, ctx.sky, ctx.library, { status: record.status, failure_reason: record.failure_reason });
+    let analysis: Awaited<ReturnType<typeof analyzeJob>>;
+    try {
+      analysis = await analyzeJob(a.job_id, ctx.sky, ctx.library, { status: record.status, failure_reason: record.failure_reason });
+    } catch (e) {
+      if (!(e instanceof SkyError)) throw e;
+      // An unreadable log is not a diagnosis: the next step reads it again (never a permanent UNKNOWN).
+      const error = outageError(e.message).error;
+      emit({ type: 'diagnosis_deferred', attempt: a.attempt, job_id: a.job_id, error });
+      return result('waiting', `attempt ${a.attempt}: job ${a.job_id} is ${record.status}; its log could not be read (${error}), diagnosed on the next step`, { status: record.status });
+    }
     diagnosis = { category: analysis.category, confidence: analysis.confidence, fixability: analysis.fixability, fingerprint: analysis.fingerprint, evidence: analysis.evidence[0]?.line.slice(0, ONE_LINE) ?? null };
   }
   const category = ctx.library.byName.get(diagnosis.category)!;
@@ -235,7 +361,8 @@ async function watchAttempt(a: Started, state: RalphState, task: TaskInfo, setti
   }
   if (category.auto_fix) {
     // Rotation goes to the next untried infra: never where this attempt ran, nor where an earlier one did.
-    const tried = [...state.attempts.flatMap((x) => [x.started.overrides.infra, x.started.cloud && x.started.region ? `${x.started.cloud}/${x.started.region}` : null]), a.cloud && a.region ? `${a.cloud}/${a.region}` : null, normalInfra(record.infra)];
+    const listedInRegion = settings.infra.filter((i) => triedRegions.includes(i.split('/')[1]?.toLowerCase() ?? ''));
+    const tried = [...state.attempts.flatMap((x) => [x.started.overrides.infra, x.started.cloud && x.started.region ? `${x.started.cloud}/${x.started.region}` : null]), a.cloud && a.region ? `${a.cloud}/${a.region}` : null, normalInfra(record.infra), ...listedInRegion];
     const fix = applyAutoFix(category.auto_fix, a.overrides, task, settings, tried.filter((t): t is string => typeof t === 'string'));
     if ('impossible' in fix) {
       ended(null, null);
@@ -250,6 +377,24 @@ async function watchAttempt(a: Started, state: RalphState, task: TaskInfo, setti
   }
   ended(null, null);
   return stop('needs_change', `${category.id} (${category.fixability}) has no automatic fix the single-job loop may apply: ${category.fix_strategy}`);
+}
+
+const TRIED_REGION = /Failed to acquire resources in all zones in ([a-z0-9-]+) for/;
+
+/**
+ * What the controller log says kept a job waiting: its category (no capacity, quota, …; null when the log
+ * says nothing the library knows or cannot be read) and the regions SkyPilot's provisioner tried
+ * (sky/backends/cloud_vm_ray_backend.py: "Failed to acquire resources in all zones in <region> for …").
+ */
+async function controllerLog(jobId: number, status: string, ctx: RalphContext): Promise<{ category: string | null; line: string | null; regions: string[] }> {
+  try {
+    const a = await analyzeJob(jobId, ctx.sky, ctx.library, { status, failure_reason: null });
+    const lines = a.evidence.flatMap((e) => [...e.before, e.line, ...e.after]);
+    const regions = [...new Set(lines.flatMap((l) => TRIED_REGION.exec(l)?.[1] ?? []))];
+    return { category: a.category === 'UNKNOWN' ? null : a.category, line: a.evidence[0]?.line ?? null, regions };
+  } catch {
+    return { category: null, line: null, regions: [] };
+  }
 }
 
 /** The experiment-tracking run URL the job printed (MLflow's "View run … at: <url>"), if any. */

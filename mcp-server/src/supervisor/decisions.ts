@@ -30,13 +30,23 @@ export interface StuckJob extends JobRef {
   waited_s: number;
 }
 
+/**
+ * Seconds a job has waited for resources (PENDING/STARTING) when that is at least `limitS`, else null. The
+ * submitted time is SkyPilot's own (a grid's job and ralph-loop's single job are measured the same way).
+ */
+export function waitedForResources(status: string | null, submittedAtMs: number | null, nowMs: number, limitS: number): number | null {
+  if (status === null || !WAITING.has(status) || submittedAtMs === null) return null;
+  const waited = (nowMs - submittedAtMs) / 1000;
+  return waited >= limitS ? Math.round(waited) : null;
+}
+
 export function stuckJobs(m: Manifest, now: Date): StuckJob[] {
   const out: StuckJob[] = [];
   for (const j of m.jobs) {
     const a = currentAttempt(j);
-    if (!a || a.job_id === null || a.status === null || !WAITING.has(a.status) || a.submitted_at === null) continue;
-    const waited = (now.getTime() - Date.parse(a.submitted_at)) / 1000;
-    if (waited >= m.monitor.stuck_after_s) out.push({ condition: j.condition, job_id: a.job_id, status: a.status, waited_s: Math.round(waited) });
+    if (!a || a.job_id === null || a.status === null || a.submitted_at === null) continue;
+    const waited = waitedForResources(a.status, Date.parse(a.submitted_at), now.getTime(), m.monitor.stuck_after_s);
+    if (waited !== null) out.push({ condition: j.condition, job_id: a.job_id, status: a.status, waited_s: waited });
   }
   return out;
 }
@@ -179,10 +189,16 @@ export function finishedToAnnounce(m: Manifest, settings: SupervisorSettings): b
   return decision !== undefined && decision.action !== 'relaunch';
 }
 
-/** SkyPilot outage bookkeeping: when the supervisor gives up. */
-export function outageExceeded(m: Manifest, nowMs: number, windowS: number): boolean {
-  const since = m.supervisor.sky_unavailable_since;
+/** SkyPilot outage bookkeeping (the grid's and ralph-loop's): an outage open since `since` is past the window. */
+export function outageExceeded(since: string | null, nowMs: number, windowS: number): boolean {
   return since !== null && nowMs - Date.parse(since) > windowS * 1000;
+}
+
+/** What an outage is recorded with: SkyPilot's first useful line, without the command (recorded apart) and the module path. */
+export function outageError(message: string): { line: string; error: string } {
+  const line = message.split('\n')[0] ?? message;
+  const error = (/failed with exit code \d+: (.*)$/.exec(line)?.[1] ?? line.replace(/^`[^`]*` /, '')).replace(/^sky\.exceptions\./, '');
+  return { line, error };
 }
 
 function findJob(m: Manifest, condition: string): JobEntry {

@@ -20,6 +20,7 @@ import {
   budgetDecision,
   cancelsToRepeat,
   finishedToAnnounce,
+  outageError,
   outageExceeded,
   stuckToCancel,
   type JobRef,
@@ -158,15 +159,13 @@ async function controllerCategory(ctx: FactorialContext, jobId: number, status: 
 }
 
 async function recordOutage(store: ExperimentStore, e: SkyError, settings: SupervisorSettings, clock: StepClock): Promise<StepOutcome> {
-  const line = e.message.split('\n')[0] ?? e.message;
-  // The first useful line SkyPilot printed, without the command (recorded apart) and the module path.
-  const error = (/failed with exit code \d+: (.*)$/.exec(line)?.[1] ?? line.replace(/^`[^`]*` /, '')).replace(/^sky\.exceptions\./, '');
+  const { line, error } = outageError(e.message);
   return store.update((m) => {
     const first = m.supervisor.sky_unavailable_since === null;
     const since = m.supervisor.sky_unavailable_since ?? new Date(clock.nowMs()).toISOString();
     m.supervisor.sky_unavailable_since = since;
     m.supervisor.last_sky_error = line;
-    const gaveUp = outageExceeded(m, clock.nowMs(), settings.outage_window_s);
+    const gaveUp = outageExceeded(since, clock.nowMs(), settings.outage_window_s);
     const events: EventPayload[] = [{ type: 'sky_unavailable', command: e.command, error, since, first }];
     return { events, result: { ok: false as const, command: e.command, error, since, gave_up: gaveUp } };
   });

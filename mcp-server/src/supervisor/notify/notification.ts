@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { redact } from '../../redaction/redact.js';
 import type { ExperimentEvent } from '../../factorial/events.js';
 import type { ExperimentSummary } from '../../factorial/summary.js';
+import type { Notice } from './notifier.js';
 
 export const NOTIFIABLE = [
   'kill_switch',
@@ -28,7 +29,7 @@ export function isNotifiable(e: ExperimentEvent): boolean {
 }
 
 /** Stable identity of an event line: the same event is delivered once, even across supervisor restarts. */
-export const eventKey = (e: ExperimentEvent): string => createHash('sha256').update(JSON.stringify(e)).digest('hex').slice(0, 24);
+export const eventKey = (e: object): string => createHash('sha256').update(JSON.stringify(e)).digest('hex').slice(0, 24);
 
 /** One line a person reads on a phone. */
 export function notificationText(e: ExperimentEvent): string {
@@ -72,11 +73,7 @@ export interface NotificationPayload {
   details: ExperimentEvent;
 }
 
-export function payload(
-  e: ExperimentEvent,
-  format: 'slack' | 'json',
-  context: { summary: ExperimentSummary | null; diagnosis: { root_cause_id: string; conditions: number }[]; reportPath: string | null },
-): string {
+export function payload(e: ExperimentEvent, format: 'slack' | 'json', context: NoticeContext): string {
   const text = redact(notificationText(e));
   if (format === 'slack') return JSON.stringify({ text });
   const body: NotificationPayload = {
@@ -93,6 +90,24 @@ export function payload(
   };
   // Every string leaf is redacted, so the JSON stays valid whatever a secret looked like.
   return JSON.stringify(body, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value));
+}
+
+export interface NoticeContext {
+  summary: ExperimentSummary | null;
+  diagnosis: { root_cause_id: string; conditions: number }[];
+  reportPath: string | null;
+}
+
+/** The grid's notices among `events`; the context (a manifest read) is computed only when one is wanted. */
+export function experimentNotices(events: ExperimentEvent[], wants: (key: string, type: string) => boolean, context: () => NoticeContext): Notice[] {
+  let ctx: NoticeContext | null = null;
+  return events.flatMap((e) => {
+    if (!isNotifiable(e)) return [];
+    const key = eventKey(e);
+    if (!wants(key, e.type)) return [];
+    ctx ??= context();
+    return [{ key, type: e.type, slack: payload(e, 'slack', ctx), json: payload(e, 'json', ctx) }];
+  });
 }
 
 const counts = (c: Record<string, number>) => Object.entries(c).map(([s, n]) => `${n} ${s}`).join(', ');

@@ -1,19 +1,24 @@
-// Delivering notifications: an outbox over the event log. Every notifiable event is sent to every target
-// that wants it, once: what was delivered (or given up on) is appended to a ledger next to the event log,
+// Delivering notifications: an outbox over an event log (a grid's or ralph-loop's). Every notice is sent to
+// every target that wants it, once: what was delivered (or given up on) is appended to a ledger next to the event log,
 // so a restarted supervisor sends nothing twice. Delivery runs beside the supervisor, bounded in time and
 // retries; a failing target is logged and never stops or slows a poll.
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { ExperimentEvent } from '../../factorial/events.js';
 import type { ExperimentConfig } from '../../factorial/experiment-config.js';
-import type { ExperimentSummary } from '../../factorial/summary.js';
 import { backoffMs } from '../../sky/sky-timeouts.js';
 import { appendJsonl } from '../../store/jsonl-log.js';
-import { eventKey, isNotifiable, payload } from './notification.js';
 
 export type NotifyTarget = ExperimentConfig['notify'][number];
+
+/** One notifiable event, rendered: `key` identifies it across restarts; `type` is what a target's `events:` names. */
+export interface Notice {
+  key: string;
+  type: string;
+  slack: string;
+  json: string;
+}
 
 const LedgerLine = z.object({ key: z.string(), target: z.string(), ok: z.boolean(), at: z.string(), error: z.string().nullable(), event: z.string() });
 
@@ -24,7 +29,6 @@ export interface NotifierOptions {
   timeoutMs?: number;
   retries?: number;
   retryDelayMs?: number;
-  context: () => { summary: ExperimentSummary | null; diagnosis: { root_cause_id: string; conditions: number }[]; reportPath: string | null };
   onFailure?: (message: string) => void;
 }
 
@@ -47,17 +51,20 @@ export class Notifier {
     }
   }
 
-  /** Queue every notifiable event not yet delivered to a target that wants it; returns at once. */
-  offer(events: ExperimentEvent[]): void {
-    for (const e of events) {
-      if (!isNotifiable(e)) continue;
-      const key = eventKey(e);
+  /** Whether some target has not had this notice yet (so rendering it is worth it). */
+  wants(key: string, type: string): boolean {
+    return this.options.targets.some((t) => (!t.events || t.events.includes(type)) && !this.done.has(`${key}|${targetName(t)}`));
+  }
+
+  /** Queue every notice not yet delivered to a target that wants it; returns at once. */
+  offer(notices: Notice[]): void {
+    for (const n of notices) {
       for (const t of this.options.targets) {
-        if (t.events && !t.events.includes(e.type)) continue;
-        const id = `${key}|${targetName(t)}`;
+        if (t.events && !t.events.includes(n.type)) continue;
+        const id = `${n.key}|${targetName(t)}`;
         if (this.done.has(id)) continue;
         this.done.add(id);
-        const p = this.deliver(e, key, t).finally(() => this.inFlight.delete(p));
+        const p = this.deliver(n, t).finally(() => this.inFlight.delete(p));
         this.inFlight.add(p);
       }
     }
@@ -68,12 +75,12 @@ export class Notifier {
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, ms).unref())]);
   }
 
-  private async deliver(e: ExperimentEvent, key: string, t: NotifyTarget): Promise<void> {
+  private async deliver(n: Notice, t: NotifyTarget): Promise<void> {
     const retries = this.options.retries ?? 2;
     let error: string | null = null;
     for (let attempt = 0; attempt <= retries; attempt++) {
       try {
-        await this.send(e, t);
+        await this.send(n, t);
         error = null;
         break;
       } catch (err) {
@@ -81,17 +88,17 @@ export class Notifier {
         if (attempt < retries) await new Promise((r) => setTimeout(r, backoffMs(this.options.retryDelayMs ?? 1000, attempt)));
       }
     }
-    appendJsonl(this.options.ledgerPath, [{ key, target: targetName(t), ok: error === null, at: new Date().toISOString(), error, event: e.type }]);
-    if (error !== null) this.options.onFailure?.(`notification ${e.type} to ${targetName(t)} failed: ${error}`);
+    appendJsonl(this.options.ledgerPath, [{ key: n.key, target: targetName(t), ok: error === null, at: new Date().toISOString(), error, event: n.type }]);
+    if (error !== null) this.options.onFailure?.(`notification ${n.type} to ${targetName(t)} failed: ${error}`);
   }
 
-  private async send(e: ExperimentEvent, t: NotifyTarget): Promise<void> {
+  private async send(n: Notice, t: NotifyTarget): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     if ('webhook' in t) {
       const res = await fetch(t.webhook, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: payload(e, t.format, this.options.context()),
+        body: t.format === 'slack' ? n.slack : n.json,
         signal: AbortSignal.timeout(timeoutMs),
       });
       await res.arrayBuffer();
@@ -99,7 +106,7 @@ export class Notifier {
       return;
     }
     const [bin, ...args] = t.command as [string, ...string[]];
-    const r = await execa(bin, args, { input: payload(e, 'json', this.options.context()), timeout: timeoutMs, reject: false, stdout: 'ignore', stderr: 'pipe', forceKillAfterDelay: 1_000 });
+    const r = await execa(bin, args, { input: n.json, timeout: timeoutMs, reject: false, stdout: 'ignore', stderr: 'pipe', forceKillAfterDelay: 1_000 });
     if (r.timedOut) throw new Error(`no exit within ${timeoutMs / 1000} s`);
     if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode ?? r.signal}: ${String(r.stderr).trim().split('\n').at(-1) ?? ''}`);
   }
@@ -112,3 +119,6 @@ function safeJson(line: string): unknown {
     return null;
   }
 }
+
+/** Time limit of one delivery (SKYLOOP_NOTIFY_TIMEOUT_MS, default 10 s). */
+export const notifyTimeoutMs = (env: NodeJS.ProcessEnv = process.env): number => Number(env.SKYLOOP_NOTIFY_TIMEOUT_MS) || 10_000;
