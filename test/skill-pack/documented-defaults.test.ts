@@ -33,6 +33,8 @@ describe('defaults quoted in the skill pack', () => {
     expect(skill).toContain(`${ralph.max_attempts} attempts in all`);
     expect(skill).toContain(`(default\n  $${ralph.budget_usd})`);
     expect(skill).toContain(`\`poll_interval_s\` (${ralph.poll_interval_s} s)`);
+    expect(skill).toContain(`\`stuck_after_s\` (${ralph.stuck_after_s} s)`);
+    expect(skill).toContain(`\`outage_window_s\`, default ${ralph.outage_window_s} s`);
     expect(readRepo('instructions/cost-tracking.md')).toContain(`Default budget **$${ralph.budget_usd}**`);
     const loop = readRepo('protocols/ralph-loop/loop.md');
     expect(loop).toContain(`\`max_retries_per_category\` (${ralph.max_retries_per_category})`);

@@ -13,7 +13,7 @@ When a tool refuses, it names the rule: do what it says; never work around it.`;
 
 const RALPH = (task: string, budget: string) => `Run the SkyPilot job ${task} to success with skyloop's single-job loop, budget $${budget}:
 1. preflight_check(task_yaml="${task}") — fix what fails, or ask the user before overriding a check by name.
-2. ralph_step(task_yaml="${task}", budget_usd=${budget}, …) repeatedly: after "waiting", wait poll_interval_s; stop when action is "stopped".
+2. ralph_step(task_yaml="${task}", budget_usd=${budget}, wait_s=300, …) repeatedly: each call follows the job to its next decision (progress notifications meanwhile); say what each attempt_ended decided; stop when action is "stopped".
    The loop applies only safe automatic fixes (rotate region/GPU, raise disk, halve the batch size, go on-demand) to a copy of the task,
    retries a category at most 3 times, and stops for anything that needs a code or config change.
 3. Report the outcome from the last step's report: attempts, cost, wall time, diagnoses, the tracking URL, and any issue draft.
