@@ -6,6 +6,15 @@ const base = {
     ts: z.string().describe('ISO 8601 time the event was written'),
     experiment_id: z.string(),
 };
+/** SkyPilot not answering, and answering again: the same records in a grid's log and in ralph-loop's. */
+export const SKY_UNAVAILABLE = {
+    type: z.literal('sky_unavailable'),
+    command: z.string(),
+    error: z.string().describe('The first useful line SkyPilot printed'),
+    since: z.string().describe('Start of the outage'),
+    first: z.boolean().describe('The first failed poll of this outage'),
+};
+export const SKY_RECOVERED = { type: z.literal('sky_recovered'), since: z.string(), down_s: z.number() };
 const jobRef = { condition: z.string(), job_name: z.string(), batch: z.number().int() };
 export const EventSchema = z.discriminatedUnion('type', [
     z.object({ ...base, type: z.literal('launch_intent'), batch: z.number().int(), conditions: z.array(z.string()), estimated_cost_usd: z.number() }),
@@ -67,15 +76,8 @@ export const EventSchema = z.discriminatedUnion('type', [
     }),
     z.object({ ...base, type: z.literal('diagnosis'), condition: z.string(), job_id: z.number().int(), category: z.string(), fingerprint: z.string(), classified_by: z.enum(['engine', 'agent']).optional() }),
     z.object({ ...base, type: z.literal('diagnosis_deferred'), condition: z.string(), job_id: z.number().int(), error: z.string() }),
-    z.object({
-        ...base,
-        type: z.literal('sky_unavailable'),
-        command: z.string(),
-        error: z.string().describe('The first useful line SkyPilot printed'),
-        since: z.string().describe('Start of the outage'),
-        first: z.boolean().describe('The first failed poll of this outage'),
-    }),
-    z.object({ ...base, type: z.literal('sky_recovered'), since: z.string(), down_s: z.number() }),
+    z.object({ ...base, ...SKY_UNAVAILABLE }),
+    z.object({ ...base, ...SKY_RECOVERED }),
     z.object({
         ...base,
         type: z.literal('cancel'),

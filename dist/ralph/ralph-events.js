@@ -1,6 +1,7 @@
 // outputs/ralph_diagnoses.jsonl: every attempt of every single-job loop, even a 30-second failure, as a
 // schema-versioned event. The loop's state is rebuilt from it, so a crashed run resumes.
 import { z } from 'zod';
+import { SKY_RECOVERED, SKY_UNAVAILABLE } from '../factorial/events.js';
 export const RALPH_EVENT_SCHEMA_VERSION = 1;
 export const OverridesSchema = z.object({
     infra: z.string().nullable(),
@@ -53,15 +54,8 @@ export const RalphEventSchema = z.discriminatedUnion('type', [
             .default(null)
             .describe("The run at tracking_url as the tracking server has it (MLFLOW_TRACKING_URI): status and each metric's latest value"),
     }),
-    z.object({
-        ...base,
-        type: z.literal('sky_unavailable'),
-        command: z.string(),
-        error: z.string().describe('The first useful line SkyPilot printed'),
-        since: z.string().describe('Start of the outage'),
-        first: z.boolean().describe('The first failed call of this outage'),
-    }),
-    z.object({ ...base, type: z.literal('sky_recovered'), since: z.string(), down_s: z.number() }),
+    z.object({ ...base, ...SKY_UNAVAILABLE }),
+    z.object({ ...base, ...SKY_RECOVERED }),
     z.object({
         ...base,
         type: z.literal('launch_unknown'),

@@ -56,7 +56,7 @@ export const RALPH_EXIT = { succeeded: 0, notSucceeded: 1, skyUnavailable: EXIT.
  */
 export async function ralphRun(settings, ctx, { onStep, signal, clock = realClock, notifier = null } = {}) {
     const run = runName(settings);
-    const { last, ended } = await followRalph(settings, ctx, {
+    const { last, ended, polls } = await followRalph(settings, ctx, {
         clock,
         until: 'stopped',
         signal,
@@ -73,7 +73,7 @@ export async function ralphRun(settings, ctx, { onStep, signal, clock = realCloc
     await notifier?.drain(15_000);
     const report = ralphReport(run, ctx.outputsDir);
     const exit = ended === 'sky_unavailable' ? RALPH_EXIT.skyUnavailable : ended === 'cancelled' ? RALPH_EXIT.interrupted : report.outcome === 'succeeded' ? RALPH_EXIT.succeeded : RALPH_EXIT.notSucceeded;
-    return { ...report, ...(ended === 'sky_unavailable' ? { reason: `gave up waiting: ${report.reason}` } : {}), exit };
+    return { ...report, ...(ended === 'sky_unavailable' ? { reason: `gave up waiting: ${report.reason}` } : {}), exit, polls };
 }
 export { catalogHourlyRate };
 export function defaultRalphContext(sky, outputsDir, clock = realClock) {

@@ -75,7 +75,8 @@ export function runName(settings, task = readTaskFile(settings.task_yaml)) {
 export const ralphLogPath = (outputsDir) => join(outputsDir, 'ralph_diagnoses.jsonl');
 const round2 = (x) => Math.round(x * 100) / 100;
 const ONE_LINE = 400;
-export async function ralphStep(settings, ctx) {
+/** `signal`: a step that gets the run's lock after it aborted does nothing (a cancelled wait never acts late). */
+export async function ralphStep(settings, ctx, signal) {
     mkdirSync(ctx.outputsDir, { recursive: true });
     const log = ralphLogPath(ctx.outputsDir);
     const task = readTaskFile(settings.task_yaml);
@@ -92,6 +93,8 @@ export async function ralphStep(settings, ctx) {
             emit({ type: 'run_stopped', outcome, reason, attempts: state.attempts.length, cost_usd: state.cost_usd, issue_draft });
             return result('stopped', reason, { stopped: { outcome, reason, issue_draft } });
         };
+        if (signal?.aborted)
+            return result('waiting', 'cancelled before this step acted');
         if (state.stopped) {
             return result('stopped', state.stopped.reason, { stopped: { outcome: state.stopped.outcome, reason: state.stopped.reason, issue_draft: state.stopped.issue_draft } });
         }

@@ -5,7 +5,7 @@ export async function followRalph(settings, ctx, { clock, until, waitS, signal, 
     const steps = [];
     let status = null;
     for (let polls = 1;; polls++) {
-        const last = await ralphStep(settings, ctx);
+        const last = await ralphStep(settings, ctx, signal);
         await onStep?.(last, polls);
         const news = last.action !== 'waiting' || (last.sky_unavailable?.since !== undefined && steps.at(-1) !== last.detail);
         if (news)

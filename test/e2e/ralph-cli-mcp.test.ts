@@ -8,25 +8,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SKY_SIM, SKYLOOP, SKYLOOP_MCP, tempDir, MCP_CALL_LIMIT_MS } from '../helpers/paths.js';
+import { RALPH_OOM_SCENARIO, RALPH_TASK } from '../helpers/ralph-fixture.js';
 import { simWorld } from '../helpers/simulator.js';
-
-// AWS sells A100s 8 to an instance only, so a single A100 comes from GCP.
-const TASK = `name: train
-resources:
-  accelerators: A100:1
-  infra: gcp/us-central1
-  use_spot: true
-envs:
-  BATCH_SIZE: 64
-run: python train.py
-`;
 
 function world() {
   const dir = tempDir('ralph-e2e');
   const w = simWorld({ SKYLOOP_SIM_SPEED: '6000', SKYLOOP_SIM_SCENARIO: join(dir, 'scenario.yaml') });
-  writeFileSync(join(dir, 'scenario.yaml'), 'defaults: {duration: 20m}\nrules:\n  - {match: {env: {BATCH_SIZE: "64"}}, outcome: fail, category: OOM_CUDA, at_minute: 3}\n');
+  writeFileSync(join(dir, 'scenario.yaml'), RALPH_OOM_SCENARIO);
   const task = join(dir, 'train.sky.yaml');
-  writeFileSync(task, TASK);
+  writeFileSync(task, RALPH_TASK);
   const env = { ...w.env, SKYLOOP_SKY_BIN: SKY_SIM, SKYLOOP_OUTPUTS_DIR: join(dir, 'outputs') };
   return { dir, task, env };
 }

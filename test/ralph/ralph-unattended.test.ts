@@ -2,43 +2,13 @@
 // (SKYLOOP_SUPERVISOR_CLOCK=sky-sim), so every poll happens at the same simulated time on any machine.
 // One job is a grid of one: stuck on SkyPilot's clock, rotated to an untried region, an API outage waited
 // out, notifications on a real HTTP server.
-import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../../bench/lib/night-world.js';
-import { SKY_SIM, SKYLOOP, tempDir } from '../helpers/paths.js';
+import { ralphNightWorld } from '../../bench/lib/ralph-night.js';
 
 const SLOW = { timeout: 600_000 };
-
-// No infra: SkyPilot places an L4 where it is cheapest (GCP us-central1), where this scenario never has capacity.
-const TASK = `name: night
-resources:
-  accelerators: L4:1
-  use_spot: true
-run: python train.py
-`;
-
-function world(scenario: string) {
-  const dir = tempDir('ralph-night');
-  writeFileSync(join(dir, 'scenario.yaml'), scenario);
-  writeFileSync(join(dir, 'train.sky.yaml'), TASK);
-  const env = {
-    SKYLOOP_SIM_HOME: join(dir, 'sim'),
-    SKYLOOP_SIM_SPEED: '0',
-    SKYLOOP_SIM_SCENARIO: join(dir, 'scenario.yaml'),
-    SKYLOOP_SIM_CALL_LOG: join(dir, 'sky-calls.log'),
-    SKYLOOP_SKY_BIN: SKY_SIM,
-    SKYLOOP_OUTPUTS_DIR: join(dir, 'outputs'),
-    SKYLOOP_SUPERVISOR_CLOCK: 'sky-sim',
-    SKYLOOP_SKY_RETRY_DELAY_MS: '10',
-  };
-  const ralph = (more: string[] = []) =>
-    execa(SKYLOOP, ['ralph', 'run', join(dir, 'train.sky.yaml'), '--infra', 'gcp/us-central1,aws/us-east-1', '--poll-interval', '300', '--skip-preflight', ...more], { env, reject: false, stdin: 'ignore' });
-  const events = () => readFileSync(join(dir, 'outputs', 'ralph_diagnoses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  const calls = () => readFileSync(env.SKYLOOP_SIM_CALL_LOG, 'utf8').trim().split('\n');
-  return { dir, env, ralph, events, calls };
-}
 
 describe('ralph-loop unattended (simulated night)', () => {
   const receiver = startReceiver();
@@ -46,23 +16,16 @@ describe('ralph-loop unattended (simulated night)', () => {
 
   it('gives up a stuck job after 30 simulated minutes, rotates to an untried region, rides out an outage, and tells people once each', SLOW, async () => {
     const server = await receiver;
-    const w = world(`defaults: {duration: 20m, startup: {pending: 1m, starting: 2m}}
-rules:
-  - {match: {infra: "gcp/*"}, outcome: stuck}
-  - {match: {name: "*-a2"}, outcome: fail, category: NCCL_ERROR, at_minute: 10}
-faults:
-  # SkyPilot's API server is down from 40 to 55 simulated minutes: every call fails.
-  - {mode: api-unreachable, after: 40m, for: 15m}
-`);
+    const w = ralphNightWorld();
     writeFileSync(join(w.dir, 'notify.yaml'), `notify:\n  - {webhook: "${server.url}/ralph-json", format: json}\n  - {webhook: "${server.url}/ralph-slack", format: slack}\n`);
     // The default --stuck-after (1800 s) and --outage-window (1800 s): only SkyPilot's clock decides.
     const run = await w.ralph(['--notify-config', join(w.dir, 'notify.yaml')]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/SkyPilot is not answering since .*ApiServerConnectionError/);
     expect(run.stdout.match(/SkyPilot is not answering/g)).toHaveLength(1); // one line per outage, not per poll
-    const report = JSON.parse((await execa(SKYLOOP, ['ralph', 'report', 'night', '--json'], { env: w.env })).stdout);
+    const report = await w.report();
     expect(report.outcome).toBe('succeeded');
-    expect(report.attempts.map((a: { region: string | null; category: string | null }) => [a.region, a.category])).toEqual([
+    expect(report.attempts.map((a) => [a.region, a.category])).toEqual([
       [null, 'GPU_SOLD_OUT'],
       ['us-east-1', 'NCCL_ERROR'],
       ['us-east-1', null],
@@ -92,22 +55,19 @@ faults:
     expect(json.every((b) => b.run === 'night')).toBe(true);
     expect(json.map((b) => b.text)).toContainEqual(expect.stringMatching(/attempt 1 .*ended .*GPU_SOLD_OUT; next attempt: no capacity .*: try aws\/us-east-1/));
     expect(server.received.filter((r) => r.path === '/ralph-slack')).toHaveLength(json.length);
-    const ledger = readFileSync(join(w.dir, 'outputs', 'ralph_notify_night.jsonl'), 'utf8').trim().split('\n');
+    const ledger = readFileSync(join(w.outputs, 'ralph_notify_night.jsonl'), 'utf8').trim().split('\n');
     expect(ledger).toHaveLength(2 * json.length);
 
     // One `sky jobs queue` per poll: each pause between polls is one `sim advance`, and the polls that follow a
     // decision at once (two ended attempts, the end) do not pause; the success's log is looked up once; a
     // failed poll is retried twice more.
-    const calls = w.calls();
+    const calls = w.skyCalls();
     const count = (k: string) => calls.filter((c) => c === k).length;
     expect(count('queue')).toBeLessThanOrEqual(count('sim') + 4 + 2 * down.length);
   });
 
   it('exits 75 when SkyPilot stays away past the outage window, and resumes the same attempt when run again', SLOW, async () => {
-    const w = world(`defaults: {duration: 20m}
-faults:
-  - {mode: api-unreachable, after: 5m}
-`);
+    const w = ralphNightWorld('defaults: {duration: 20m}\nfaults:\n  - {mode: api-unreachable, after: 5m}\n');
     const first = await w.ralph(['--outage-window', '1200']);
     expect(first.exitCode).toBe(75);
     expect(first.stdout).toMatch(/night: running — gave up waiting: attempt 1 is running/);

@@ -116,7 +116,7 @@ export async function ralphCommand(argv, out) {
     try {
         const rctx = defaultRalphContext(ctx.sky, ctx.outputsDir, clock);
         const notifier = ralphNotifier(ctx.outputsDir, runName(settings), targets, (m) => out.write(`${time()}  ${m}\n`));
-        const { exit, ...report } = await ralphRun(settings, rctx, {
+        const { exit, polls, ...report } = await ralphRun(settings, rctx, {
             signal: abort.signal,
             clock,
             notifier,
@@ -129,7 +129,7 @@ export async function ralphCommand(argv, out) {
                     outage = down; // a later outage starts at another time
             },
         });
-        out.write(v.json ? cliJson(report) : renderReport(report));
+        out.write(v.json ? cliJson({ ...report, polls }) : renderReport(report));
         return exit;
     }
     finally {

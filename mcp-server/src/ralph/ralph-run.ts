@@ -68,9 +68,9 @@ export async function ralphRun(
   settings: RalphSettings,
   ctx: RalphContext,
   { onStep, signal, clock = realClock, notifier = null }: { onStep?: (s: StepResult) => void; signal?: AbortSignal; clock?: SupervisorClock; notifier?: RalphNotifier | null } = {},
-): Promise<RalphReport & { exit: number }> {
+): Promise<RalphReport & { exit: number; polls: number }> {
   const run = runName(settings);
-  const { last, ended } = await followRalph(settings, ctx, {
+  const { last, ended, polls } = await followRalph(settings, ctx, {
     clock,
     until: 'stopped',
     signal,
@@ -87,7 +87,7 @@ export async function ralphRun(
   await notifier?.drain(15_000);
   const report = ralphReport(run, ctx.outputsDir);
   const exit = ended === 'sky_unavailable' ? RALPH_EXIT.skyUnavailable : ended === 'cancelled' ? RALPH_EXIT.interrupted : report.outcome === 'succeeded' ? RALPH_EXIT.succeeded : RALPH_EXIT.notSucceeded;
-  return { ...report, ...(ended === 'sky_unavailable' ? { reason: `gave up waiting: ${report.reason}` } : {}), exit };
+  return { ...report, ...(ended === 'sky_unavailable' ? { reason: `gave up waiting: ${report.reason}` } : {}), exit, polls };
 }
 
 export { catalogHourlyRate };

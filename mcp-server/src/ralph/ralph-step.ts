@@ -125,7 +125,8 @@ export const ralphLogPath = (outputsDir: string) => join(outputsDir, 'ralph_diag
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const ONE_LINE = 400;
 
-export async function ralphStep(settings: RalphSettings, ctx: RalphContext): Promise<StepResult> {
+/** `signal`: a step that gets the run's lock after it aborted does nothing (a cancelled wait never acts late). */
+export async function ralphStep(settings: RalphSettings, ctx: RalphContext, signal?: AbortSignal): Promise<StepResult> {
   mkdirSync(ctx.outputsDir, { recursive: true });
   const log = ralphLogPath(ctx.outputsDir);
   const task = readTaskFile(settings.task_yaml);
@@ -144,6 +145,7 @@ export async function ralphStep(settings: RalphSettings, ctx: RalphContext): Pro
       return result('stopped', reason, { stopped: { outcome, reason, issue_draft } });
     };
 
+    if (signal?.aborted) return result('waiting', 'cancelled before this step acted');
     if (state.stopped) {
       return result('stopped', state.stopped.reason, { stopped: { outcome: state.stopped.outcome, reason: state.stopped.reason, issue_draft: state.stopped.issue_draft } });
     }

@@ -112,7 +112,7 @@ export async function ralphCommand(argv: string[], out: NodeJS.WritableStream): 
   try {
     const rctx = defaultRalphContext(ctx.sky, ctx.outputsDir, clock);
     const notifier = ralphNotifier(ctx.outputsDir, runName(settings), targets, (m) => out.write(`${time()}  ${m}\n`));
-    const { exit, ...report } = await ralphRun(settings, rctx, {
+    const { exit, polls, ...report } = await ralphRun(settings, rctx, {
       signal: abort.signal,
       clock,
       notifier,
@@ -123,7 +123,7 @@ export async function ralphCommand(argv: string[], out: NodeJS.WritableStream): 
         if (down !== null) outage = down; // a later outage starts at another time
       },
     });
-    out.write(v.json ? cliJson(report) : renderReport(report));
+    out.write(v.json ? cliJson({ ...report, polls }) : renderReport(report));
     return exit;
   } finally {
     process.off('SIGINT', stop);
