@@ -118,6 +118,17 @@ rules:
     expect(report.reason).toMatch(/another attempt is expected to cost \$4\.00, past the \$5\.00 budget/);
   });
 
+  it('a launch that never reached SkyPilot is settled by name in the queue and launched again: no attempt, no failure', async () => {
+    const w = world('defaults: {duration: 20m}\nfaults:\n  - {command: launch, mode: api-unreachable, times: 1}\n', TASK);
+    const report = await w.run();
+    expect(report.outcome).toBe('succeeded');
+    expect(report.attempts.map((a) => [a.job_id, a.status])).toEqual([[1, 'SUCCEEDED']]);
+    const events = w.events();
+    expect(events.filter((e) => e.type === 'launch_unknown')).toEqual([expect.objectContaining({ attempt: 1, job_name: 'train-a1', retry: 'relaunch', error: expect.stringMatching(/^ApiServerConnectionError/) })]);
+    expect(events.map((e) => e.type).filter((t) => t.startsWith('sky_'))).toEqual(['sky_unavailable', 'sky_recovered']);
+    expect(events.filter((e) => e.type === 'attempt_started')).toHaveLength(1);
+  });
+
   it('resumes after a crash from the event log instead of starting over', async () => {
     const w = world(`defaults: {duration: 20m}
 rules:
