@@ -30,7 +30,7 @@ export async function runPreflight(rawInput, deps = {}) {
         env_vars: () => checkEnvVars({ required_env: input.required_env }, { env }),
         disk_space: (signal) => checkDiskSpace({ dir: resolve(input.outputs_dir ?? env.SKYLOOP_OUTPUTS_DIR ?? 'outputs'), min_free_disk_gb: input.min_free_disk_gb }, { env, signal }),
     };
-    const results = await Promise.all(CHECK_NAMES.map((name) => withTimeout(name, checks[name], timeoutMs)));
+    const results = await Promise.all(CHECK_NAMES.map((name) => withTimeout(name, checks[name], deps.checkTimeoutsMs?.[name] ?? timeoutMs)));
     const overrides = new Set(input.overrides ?? []);
     const failed = results.filter((r) => r.status === 'fail').map((r) => r.name);
     const blocking = failed.filter((n) => !overrides.has(n));
