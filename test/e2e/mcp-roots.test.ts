@@ -53,8 +53,17 @@ describe('relative paths over MCP with roots', () => {
       const outside = await call('analyze_logs', { path: join(decoy, 'experiment.yaml') });
       expect(outside.isError).toBe(true);
       expect(text(outside)).toMatch(/refused: only files under /);
+      // The pre-flight and ralph-loop read their task the same way: relative is the root's, elsewhere is refused.
+      const pre = await call('preflight_check', { task_yaml: 'task.yaml', min_free_disk_gb: 0 });
+      expect(pre.isError, text(pre)).toBeFalsy();
+      expect((pre.structuredContent as { checks: unknown[] }).checks.length).toBeGreaterThan(0);
+      for (const tool of ['preflight_check', 'ralph_step']) {
+        const planted = await call(tool, { task_yaml: join(decoy, 'task.yaml') });
+        expect(planted.isError, tool).toBe(true);
+        expect(text(planted), tool).toMatch(new RegExp(`${tool} task_yaml .* refused: only files under `));
+      }
     } finally {
       await client.close();
     }
-  }, 120_000);
+  });
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CHECK_NAMES, PreflightInputSchema, runPreflight } from '../../preflight/index.js';
 import { toolResult } from '../tool-result.js';
+import { projectFile } from '../project-dir.js';
+import { YAML_EXTENSIONS } from '../trusted-paths.js';
 const PreflightResultSchema = z.object({
     ok: z.boolean().describe('Nothing blocks the launch'),
     blocking: z.array(z.string()),
@@ -19,5 +21,8 @@ export function registerPreflightCheck(server, ctx) {
         inputSchema: PreflightInputSchema.shape,
         outputSchema: PreflightResultSchema.shape,
         annotations: { readOnlyHint: true, openWorldHint: true },
-    }, async (input) => toolResult(await runPreflight({ ...input, outputs_dir: input.outputs_dir ?? ctx.outputsDir })));
+    }, async (input) => {
+        const task_yaml = await projectFile(server, input.task_yaml, { what: 'preflight_check task_yaml', extensions: YAML_EXTENSIONS });
+        return toolResult(await runPreflight({ ...input, task_yaml, outputs_dir: input.outputs_dir ?? ctx.outputsDir }));
+    });
 }

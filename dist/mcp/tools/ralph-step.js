@@ -9,7 +9,8 @@ import { refuse } from '../../rules/rule-refusal.js';
 import { clockFromEnv } from '../../supervisor/clock.js';
 import { readNotifyTargets } from '../../supervisor/notify/notify-targets.js';
 import { toolResult } from '../tool-result.js';
-import { projectDir, trustedFile, YAML_EXTENSIONS } from '../trusted-paths.js';
+import { projectFile } from '../project-dir.js';
+import { YAML_EXTENSIONS } from '../trusted-paths.js';
 export function registerRalphStep(server, ctx) {
     server.registerTool('ralph_step', {
         title: 'Advance the single-job loop, or wait for its next decision',
@@ -55,10 +56,15 @@ export function registerRalphStep(server, ctx) {
         },
         annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     }, async ({ preflight, wait_s, until, ...args }, extra) => {
-        const settings = RalphSettingsSchema.parse(args);
+        const given = RalphSettingsSchema.parse(args);
+        // The task is launched and the notify targets are commands and URLs: both only from YAML files in the project.
+        const settings = {
+            ...given,
+            task_yaml: await projectFile(server, given.task_yaml, { what: 'ralph_step task_yaml', extensions: YAML_EXTENSIONS }),
+            ...(given.notify_config === undefined ? {} : { notify_config: await projectFile(server, given.notify_config, { what: 'ralph_step notify_config', extensions: YAML_EXTENSIONS }) }),
+        };
         const run = runName(settings);
-        // The notify targets are commands and URLs: read only from a YAML file in the project.
-        const notifyFile = settings.notify_config === undefined ? undefined : trustedFile(settings.notify_config, { what: 'ralph_step notify_config', roots: [projectDir()], extensions: YAML_EXTENSIONS });
+        const notifyFile = settings.notify_config;
         const notifier = notifyFile === undefined ? null : ralphNotifier(ctx.outputsDir, run, readNotifyTargets(notifyFile));
         // Nothing is spent before the pre-flight passes: the first step of a run checks it.
         const before = ralphReport(run, ctx.outputsDir);
@@ -88,7 +94,7 @@ export function registerRalphStep(server, ctx) {
             });
         notifier?.offer();
         const { last, steps, polls, ended } = outcome;
-        const next = last.action === 'stopped' ? `the loop has stopped; the whole story: skyloop ralph report ${last.run}` : `next: ralph_step(task_yaml=${JSON.stringify(settings.task_yaml)}, wait_s=${wait_s || 300})`;
+        const next = last.action === 'stopped' ? `the loop has stopped; the whole story: skyloop ralph report ${last.run}` : `next: ralph_step(task_yaml=${JSON.stringify(given.task_yaml)}, wait_s=${wait_s || 300})`;
         return toolResult({ action: last.action, detail: last.detail, steps, polls, ended, sky_unavailable: last.sky_unavailable, report: ralphReport(last.run, ctx.outputsDir) }, `${steps.join('\n')}${steps.at(-1) === last.detail ? '' : `\n${last.detail}`}\n${next}`);
     });
 }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { FactorialContext } from '../../factorial/factorial-context.js';
 import { CHECK_NAMES, PreflightInputSchema, runPreflight } from '../../preflight/index.js';
 import { toolResult } from '../tool-result.js';
+import { projectFile } from '../project-dir.js';
+import { YAML_EXTENSIONS } from '../trusted-paths.js';
 
 const PreflightResultSchema = z.object({
   ok: z.boolean().describe('Nothing blocks the launch'),
@@ -29,6 +31,9 @@ export function registerPreflightCheck(server: McpServer, ctx: FactorialContext)
       outputSchema: PreflightResultSchema.shape,
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
-    async (input) => toolResult(await runPreflight({ ...input, outputs_dir: input.outputs_dir ?? ctx.outputsDir })),
+    async (input) => {
+      const task_yaml = await projectFile(server, input.task_yaml, { what: 'preflight_check task_yaml', extensions: YAML_EXTENSIONS });
+      return toolResult(await runPreflight({ ...input, task_yaml, outputs_dir: input.outputs_dir ?? ctx.outputsDir }));
+    },
   );
 }
