@@ -30,6 +30,20 @@ export async function startReceiver() {
   return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise((r) => server.close(r)) };
 }
 
+/** A night's environment: a simulator on its frozen clock (the supervisor follows it), every sky call logged. */
+export function nightEnv(dir, outputs) {
+  return {
+    SKYLOOP_SIM_HOME: join(dir, 'sim'),
+    SKYLOOP_SIM_SPEED: '0',
+    SKYLOOP_SIM_SCENARIO: join(dir, 'scenario.yaml'),
+    SKYLOOP_SIM_CALL_LOG: join(dir, 'sky-calls.log'),
+    SKYLOOP_SKY_BIN: SKY_SIM,
+    SKYLOOP_OUTPUTS_DIR: outputs,
+    SKYLOOP_SUPERVISOR_CLOCK: 'sky-sim',
+    SKYLOOP_SKY_RETRY_DELAY_MS: '10',
+  };
+}
+
 export function nightWorld(receiverUrl) {
   const dir = mkdtempSync(join(tmpdir(), 'skyloop-night-'));
   for (const f of ['task.yaml', 'experiment.yaml', 'scenario.yaml']) copyFileSync(join(FIXTURE, f), join(dir, f));
@@ -41,17 +55,7 @@ export function nightWorld(receiverUrl) {
     events: [kill_switch, experiment_finished]
 `);
   const outputs = join(dir, 'outputs');
-  const env = {
-    SKYLOOP_SIM_HOME: join(dir, 'sim'),
-    SKYLOOP_SIM_SPEED: '0',
-    SKYLOOP_SIM_SCENARIO: join(dir, 'scenario.yaml'),
-    SKYLOOP_SIM_CALL_LOG: join(dir, 'sky-calls.log'),
-    SKYLOOP_SKY_BIN: SKY_SIM,
-    SKYLOOP_OUTPUTS_DIR: outputs,
-    SKYLOOP_SUPERVISOR_CLOCK: 'sky-sim',
-    SKYLOOP_SKY_RETRY_DELAY_MS: '10',
-    SKYLOOP_SKY_TIMEOUT_LOGS_MS: '6000',
-  };
+  const env = { ...nightEnv(dir, outputs), SKYLOOP_SKY_TIMEOUT_LOGS_MS: '6000' };
   const read = (f) => readFileSync(join(outputs, f), 'utf8');
   return {
     dir,

@@ -7,7 +7,8 @@ import { execa } from 'execa';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, SKY_SIM } from './sim-fixture.js';
+import { nightEnv } from './night-world.js';
+import { ROOT } from './sim-fixture.js';
 
 const SKYLOOP = join(ROOT, 'bin', 'skyloop');
 
@@ -34,16 +35,7 @@ export function ralphNightWorld(scenario = ralphNightScenario()) {
   writeFileSync(join(dir, 'scenario.yaml'), scenario);
   writeFileSync(join(dir, 'train.sky.yaml'), TASK);
   const outputs = join(dir, 'outputs');
-  const env = {
-    SKYLOOP_SIM_HOME: join(dir, 'sim'),
-    SKYLOOP_SIM_SPEED: '0',
-    SKYLOOP_SIM_SCENARIO: join(dir, 'scenario.yaml'),
-    SKYLOOP_SIM_CALL_LOG: join(dir, 'sky-calls.log'),
-    SKYLOOP_SKY_BIN: SKY_SIM,
-    SKYLOOP_OUTPUTS_DIR: outputs,
-    SKYLOOP_SUPERVISOR_CLOCK: 'sky-sim',
-    SKYLOOP_SKY_RETRY_DELAY_MS: '10',
-  };
+  const env = nightEnv(dir, outputs);
   const args = (more) => ['ralph', 'run', join(dir, 'train.sky.yaml'), '--infra', 'gcp/us-central1,aws/us-east-1', '--poll-interval', '300', '--skip-preflight', ...more];
   return {
     dir,

@@ -1,15 +1,10 @@
 // `skyloop analyze-logs` on a 2 GB log with the error at the very end, under 200 MB of memory.
-import { execa } from 'execa';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { peakRss } from '../helpers/peak-rss.js';
 import { SKYLOOP, tempDir } from '../helpers/paths.js';
 import { writeSyntheticLog } from '../../bench/lib/synthetic-log.js';
-
-const vmRssKb = (pid: number): number => {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : 0;
-};
 
 describe('analyze-logs memory', () => {
   it('diagnoses a 2 GB log with bounded memory (peak RSS < 200 MB)', async () => {
@@ -23,23 +18,13 @@ describe('analyze-logs memory', () => {
       '',
     ].join('\n'));
     try {
-      const child = execa(SKYLOOP, ['analyze-logs', file, '--json'], { stdin: 'ignore' });
-      let peakKb = 0;
-      const sampler = setInterval(() => {
-        try {
-          peakKb = Math.max(peakKb, vmRssKb(child.pid!));
-        } catch {
-          /* exited */
-        }
-      }, 25);
-      const r = await child;
-      clearInterval(sampler);
+      const { r, peakMb } = await peakRss(SKYLOOP, ['analyze-logs', file, '--json']);
       const analysis = JSON.parse(r.stdout);
       expect(analysis).toMatchObject({ category: 'OOM_CUDA', exit_code: 1 });
       expect(analysis.bytes).toBeGreaterThan(2 * 1024 ** 3);
-      expect(peakKb).toBeGreaterThan(10_000); // the sampler saw the process
-      expect(peakKb / 1024).toBeLessThan(200);
-      console.log(`analyze-logs 2 GB: peak RSS ${(peakKb / 1024).toFixed(0)} MB`);
+      expect(peakMb).toBeGreaterThan(10); // the sampler saw the process
+      expect(peakMb).toBeLessThan(200);
+      console.log(`analyze-logs 2 GB: peak RSS ${peakMb.toFixed(0)} MB`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

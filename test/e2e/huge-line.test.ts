@@ -2,34 +2,16 @@
 // `skyloop analyze-logs <file>` and `skyloop analyze-logs --job ID` (the `sky jobs logs` stream) — keeps
 // memory bounded and still finds the error at the end of the line.
 import { execa } from 'execa';
-import { appendFileSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { peakRss } from '../helpers/peak-rss.js';
 import { SKY_SIM, SKYLOOP } from '../helpers/paths.js';
 import { factorialWorld } from '../helpers/factorial-fixture.js';
 
-const vmRssKb = (pid: number): number => {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : 0;
-};
 const LINE_MB = 400;
 const ERROR = 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.25 GiB of which 1.13 GiB is free.';
 const EMIT = `{ head -c ${LINE_MB * 1024 * 1024} /dev/zero | tr '\\0' '#'; echo ' ${ERROR}'; echo 'ERROR: Job 1 failed with return code list: [1] '; }`;
-
-async function peakRss(args: string[], env: Record<string, string>) {
-  const child = execa(SKYLOOP, args, { env, stdin: 'ignore', reject: false });
-  let peakKb = 0;
-  const sampler = setInterval(() => {
-    try {
-      peakKb = Math.max(peakKb, vmRssKb(child.pid!));
-    } catch {
-      /* exited */
-    }
-  }, 25);
-  const r = await child;
-  clearInterval(sampler);
-  return { r, peakMb: peakKb / 1024 };
-}
 
 describe(`a ${LINE_MB} MB log line`, () => {
   it('from a file and from `sky jobs logs`: the error at its end is found, peak RSS under 200 MB', async () => {
@@ -37,7 +19,7 @@ describe(`a ${LINE_MB} MB log line`, () => {
     const file = join(w.dir, 'huge.log');
     await execa('sh', ['-c', `${EMIT} > '${file}'`]);
     try {
-      const fromFile = await peakRss(['analyze-logs', file, '--json'], w.env);
+      const fromFile = await peakRss(SKYLOOP, ['analyze-logs', file, '--json'], { env: w.env });
       expect(fromFile.r.stderr).toBe('');
       expect(JSON.parse(fromFile.r.stdout)).toMatchObject({ category: 'OOM_CUDA', exit_code: 1 });
       expect(fromFile.peakMb).toBeGreaterThan(10);
@@ -53,7 +35,7 @@ describe(`a ${LINE_MB} MB log line`, () => {
       await execa(SKY_SIM, ['jobs', 'launch', '--yes', '-d', '-n', 'huge', 'echo hi'], { env: w.env });
       await w.advance(3600);
       const id = (JSON.parse((await execa(SKYLOOP, ['queue', '--json'], { env: w.env })).stdout) as { jobs: { job_id: number }[] }).jobs[0]!.job_id;
-      const fromJob = await peakRss(['analyze-logs', '--job', String(id), '--json'], env);
+      const fromJob = await peakRss(SKYLOOP, ['analyze-logs', '--job', String(id), '--json'], { env });
       expect(fromJob.r.stderr).toBe('');
       const analysis = JSON.parse(fromJob.r.stdout);
       expect(analysis).toMatchObject({ category: 'OOM_CUDA' });
