@@ -39,6 +39,7 @@ export function simState(scenario: Scenario): SimState {
           cloud: '-',
           region: '-',
           cres: '-',
+          cluster: null,
           log: { nodes: 1, su: [], ru: [], n: 0, iv: 60, sd: 0 },
         };
       }),

@@ -153,11 +153,14 @@ function formatTable(rows, p, verbose, showUser, now) {
     }
     const userValues = (job) => (showUser ? (verbose ? [job.user, job.uh] : [job.user]) : []);
     const details = (v) => v.details ?? (v.failureReason ? `Failure: ${v.failureReason}` : '-');
+    // A pipeline has one schedule state: a later task waiting its turn is not "waiting for other jobs".
+    const taskDetails = (v, jobWaiting) => v.scheduleState === 'WAITING' && !jobWaiting ? (v.failureReason ? `Failure: ${v.failureReason}` : '-') : details(v);
     const out = [];
     for (const rs of byJob.values()) {
         const job = rs[0].job;
+        const { status, taskId } = jobStatus(job, now);
+        const jobSched = jobScheduleState(status, taskId, rs[taskId]?.v ?? rs[0].v);
         if (rs.length > 1) {
-            const { status, taskId } = jobStatus(job, now);
             let jobDuration = 0;
             let submitted = null;
             let end = 0;
@@ -195,8 +198,8 @@ function formatTable(rows, p, verbose, showUser, now) {
             if (verbose) {
                 const cur = rs[taskId]?.v ?? rs[0].v;
                 row.push(...(old
-                    ? ['-', '-', '-', jobScheduleState(status, taskId, cur), cur.failureReason ? `Failure: ${cur.failureReason}` : '-']
-                    : ['-', '-', '-', '-', '-', jobScheduleState(status, taskId, cur), details(cur), '-']));
+                    ? ['-', '-', '-', jobSched, cur.failureReason ? `Failure: ${cur.failureReason}` : '-']
+                    : ['-', '-', '-', '-', '-', jobSched, details(cur), '-']));
             }
             out.push(row);
         }
@@ -224,7 +227,7 @@ function formatTable(rows, p, verbose, showUser, now) {
                     row.push(readableTimeDuration(v.startAt, null, false, now), alive ? r.task.cres : '-', alive ? r.task.region || '-' : '-', single ? v.scheduleState : '-', v.failureReason ? `Failure: ${v.failureReason}` : '-');
                 }
                 else {
-                    row.push(clusterName(r.task, job, v) ?? 'None', 'None', readableTimeDuration(v.startAt, null, false, now), alive ? r.task.infra : '-', alive ? r.task.cres : '-', single ? v.scheduleState : '-', details(v), '-');
+                    row.push(clusterName(r.task, job, v) ?? 'None', 'None', readableTimeDuration(v.startAt, null, false, now), alive ? r.task.infra : '-', alive ? r.task.cres : '-', single ? v.scheduleState : '-', taskDetails(v, single || jobSched === 'WAITING'), '-');
                 }
             }
             out.push(row);
@@ -246,6 +249,8 @@ function clusterAlive(status) {
     return status === 'RUNNING' || status === 'CANCELLING';
 }
 function clusterName(task, job, v) {
+    if (task.cluster !== undefined)
+        return task.cluster;
     return v.status === 'PENDING' && v.startAt === null ? null : `${task.name}-${job.id}`;
 }
 const RECORD_FIELDS = [

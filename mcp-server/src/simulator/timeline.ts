@@ -47,6 +47,8 @@ export interface TaskRecord {
   region: string;
   zone?: string;
   cres: string;
+  /** The job cluster's name as SkyPilot recorded it; absent: the name the controller gives it, null: none recorded. */
+  cluster?: string | null;
   log: LogPlan;
   /** Index of the scenario rule that decided the task's fate (for `sky-sim sim rules`). */
   rule?: number;

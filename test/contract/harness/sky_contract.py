@@ -91,21 +91,36 @@ def _die_with_parent():
         ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+_INHERITED_CONNECTIONS = []
+
+
 def _fresh_database_connections():
-    """In a forked process: SQLAlchemy engines must not reuse the parent's pooled connections."""
+    """In a forked process: no database connection of the parent may be reused.
+
+    A copied sqlite connection believes it holds the parent's WAL read locks (fcntl locks are not inherited)
+    and can spin forever; SQLAlchemy engines must not reuse the parent's pooled connections.
+    """
     try:
         import sqlalchemy  # pylint: disable=import-outside-toplevel
         from sqlalchemy.ext import asyncio as sqlalchemy_asyncio  # pylint: disable=import-outside-toplevel
     except ImportError:
-        return
+        sqlalchemy = sqlalchemy_asyncio = None
     for name, module in list(sys.modules.items()):
         if not name.startswith('sky') or module is None:
             continue
         for obj in list(vars(module).values()):
-            if isinstance(obj, sqlalchemy.engine.Engine):
+            if sqlalchemy is not None and isinstance(obj, sqlalchemy.engine.Engine):
                 obj.dispose(close=False)
-            elif isinstance(obj, sqlalchemy_asyncio.AsyncEngine):
+            elif sqlalchemy is not None and isinstance(obj, sqlalchemy_asyncio.AsyncEngine):
                 obj.sync_engine.dispose(close=False)
+            elif type(obj).__name__ == 'SQLiteConn' and isinstance(obj, threading.local) and hasattr(obj, 'conn'):
+                # SkyPilot's thread-local sqlite connection (e.g. the API server's requests table). The old
+                # one is kept referenced, never closed: closing it could touch the parent's files.
+                _INHERITED_CONNECTIONS.append(obj.conn)
+                obj.conn = sqlite3.connect(obj.db_path, timeout=60)
+                obj.cursor = obj.conn.cursor()
+                if hasattr(obj, '_async_conn'):
+                    obj._async_conn = None  # pylint: disable=protected-access
 
 
 def _forget_cached_calls():
@@ -141,12 +156,12 @@ class Harness:
         self.vm = cloud_vm_ray_backend
         self.executor = executor
         self.controller = 'up'
-        self.workers = []
         self.queued_r, self.queued_w = os.pipe()
         self.version = sky.__version__
         self._patch_executor()
         self._patch_controller()
         self._write_python_path()
+        self._start_pool()
         self._start_server()
 
     # ----- the HTTP hop -------------------------------------------------------------------------------
@@ -198,21 +213,67 @@ class Harness:
 
         executor._get_queue = WorkerQueue  # pylint: disable=protected-access
 
-    def _start_worker(self, request_id, ignore_return_value):
-        """A worker process running one request, forked from the (idle) main thread as from a pool."""
+    def _start_pool(self):
+        """The worker pool: a process forked before the API server's threads exist.
+
+        Forking a request worker from a process with running threads can leave the worker holding a copy of
+        a lock another thread held at that instant (logging, sqlite, the request's file lock) and hang it;
+        the pool has a single thread, and forks one worker per request from it.
+        """
+        self.pool_r, pool_w = os.pipe()
         pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                _die_with_parent()
-                _fresh_database_connections()
-                self.executor._request_execution_wrapper(request_id, ignore_return_value)  # pylint: disable=protected-access
-                code = 0
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)  # pylint: disable=protected-access
-        self.workers.append(pid)
+        if pid:
+            os.close(self.pool_r)
+            self.pool_w = pool_w
+            return
+        os.close(pool_w)
+        _die_with_parent()
+        workers = []
+        buffered = b''
+        while True:
+            chunk = os.read(self.pool_r, 65536)
+            if not chunk:
+                os._exit(0)  # pylint: disable=protected-access
+            buffered += chunk
+            *lines, buffered = buffered.split(b'\n')
+            for line in lines:
+                message = json.loads(line)
+                if message['op'] == 'stop':
+                    for worker in workers:
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(worker, signal.SIGKILL)
+                    workers.clear()
+                else:
+                    workers.append(self._fork_worker(message))
+            with contextlib.suppress(ChildProcessError):
+                while os.waitpid(-1, os.WNOHANG)[0]:
+                    pass
+
+    def _fork_worker(self, message):
+        """In the pool: a worker process running one request with the scenario's clock and controller."""
+        pid = os.fork()
+        if pid:
+            return pid
+        code = 1
+        try:
+            _die_with_parent()
+            _fresh_database_connections()
+            self.controller = message['controller']
+            skyloop_clock.set_now(message['now'])
+            os.environ['SKYLOOP_CONTRACT_NOW'] = str(message['now'])
+            self.executor._request_execution_wrapper(message['request_id'], message['ignore_return_value'])  # pylint: disable=protected-access
+            code = 0
+        except BaseException:  # pylint: disable=broad-except
+            traceback.print_exc()  # a request left RUNNING would keep its client waiting
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)  # pylint: disable=protected-access
+
+    def _start_worker(self, request_id, ignore_return_value):
+        message = {'op': 'run', 'request_id': request_id, 'ignore_return_value': ignore_return_value,
+                   'controller': self.controller, 'now': skyloop_clock.now()}
+        os.write(self.pool_w, (json.dumps(message) + '\n').encode())
 
     def _serve_queue(self, until_pid, timeout):
         """Starts workers for queued requests until the process until_pid exits; returns its wait status."""
@@ -236,12 +297,7 @@ class Harness:
 
     def stop_workers(self):
         """Ends the requests still running (e.g. `sky jobs logs` waiting for a job that never comes)."""
-        for pid in self.workers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-        self.workers.clear()
+        os.write(self.pool_w, b'{"op": "stop"}\n')
 
     # ----- the controller VM and its cluster status --------------------------------------------------
 
@@ -273,6 +329,10 @@ class Harness:
             return status, harness._controller_handle()
 
         self.backend_utils.refresh_cluster_status_handle = refresh_cluster_status_handle
+        # The network probe (HEAD requests to public IPs) guarding a status refresh: the harness's cloud is
+        # always reachable, so the answer depends only on the controllers' status above.
+        if hasattr(self.backend_utils, 'check_network_connection'):
+            self.backend_utils.check_network_connection = lambda: None
 
         def get_command_runners(self, *args, **kwargs):
             del self, args, kwargs

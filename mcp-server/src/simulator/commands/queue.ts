@@ -181,11 +181,15 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
   }
   const userValues = (job: JobRecord): Cell[] => (showUser ? (verbose ? [job.user, job.uh] : [job.user]) : []);
   const details = (v: TaskView): string => v.details ?? (v.failureReason ? `Failure: ${v.failureReason}` : '-');
+  // A pipeline has one schedule state: a later task waiting its turn is not "waiting for other jobs".
+  const taskDetails = (v: TaskView, jobWaiting: boolean): string =>
+    v.scheduleState === 'WAITING' && !jobWaiting ? (v.failureReason ? `Failure: ${v.failureReason}` : '-') : details(v);
   const out: Cell[][] = [];
   for (const rs of byJob.values()) {
     const job = rs[0]!.job;
+    const { status, taskId } = jobStatus(job, now);
+    const jobSched = jobScheduleState(status, taskId, rs[taskId]?.v ?? rs[0]!.v);
     if (rs.length > 1) {
-      const { status, taskId } = jobStatus(job, now);
       let jobDuration = 0;
       let submitted: number | null = null;
       let end: number | null = 0;
@@ -219,8 +223,8 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
         const cur = rs[taskId]?.v ?? rs[0]!.v;
         row.push(
           ...(old
-            ? ['-', '-', '-', jobScheduleState(status, taskId, cur), cur.failureReason ? `Failure: ${cur.failureReason}` : '-']
-            : ['-', '-', '-', '-', '-', jobScheduleState(status, taskId, cur), details(cur), '-']),
+            ? ['-', '-', '-', jobSched, cur.failureReason ? `Failure: ${cur.failureReason}` : '-']
+            : ['-', '-', '-', '-', '-', jobSched, details(cur), '-']),
         );
       }
       out.push(row);
@@ -261,7 +265,7 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
             alive ? r.task.infra : '-',
             alive ? r.task.cres : '-',
             single ? v.scheduleState : '-',
-            details(v),
+            taskDetails(v, single || jobSched === 'WAITING'),
             '-',
           );
         }
@@ -285,6 +289,7 @@ function clusterAlive(status: string): boolean {
 }
 
 function clusterName(task: TaskRecord, job: JobRecord, v: TaskView): string | null {
+  if (task.cluster !== undefined) return task.cluster;
   return v.status === 'PENDING' && v.startAt === null ? null : `${task.name}-${job.id}`;
 }
 
