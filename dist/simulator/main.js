@@ -4,7 +4,7 @@
 //   SKYLOOP_SIM_HOME       state directory (default ~/.skyloop/sky-sim)
 //   SKYLOOP_SIM_SPEED      simulated seconds per real second (default 60; 0 freezes the clock)
 //   SKYLOOP_SIM_SCENARIO   scenario YAML (default <home>/scenario.yaml if present)
-//   SKYLOOP_SIM_EMULATE    0.9.3 | 0.10.5 (alias 0.10.6) | current = 0.14.1 (or `--emulate X` before the subcommand)
+//   SKYLOOP_SIM_EMULATE    0.9.3 | 0.10.5 (alias 0.10.6) | 0.12.3.post1 | current = 0.14.1 (or `--emulate X` before the subcommand)
 //   SKYLOOP_SIM_CONTROLLER up (default) | stopped | absent: the jobs controller's cluster
 //   SKYLOOP_SIM_FAULT      hang | api-unreachable | garbage | truncated, optionally `:<command>`
 //                          (the scenario's `faults:` schedules them in simulated time)

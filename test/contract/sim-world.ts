@@ -40,7 +40,8 @@ export function simState(scenario: Scenario): SimState {
           region: '-',
           cres: '-',
           cluster: null,
-          log: { nodes: 1, su: [], ru: [], n: 0, iv: 60, sd: 0 },
+          zone: '-',
+          log: { nodes: 1, su: [], ru: [], n: 0, iv: 60, sd: 0, kept: t.log ?? null },
         };
       }),
     };

@@ -16,7 +16,7 @@ const RELEASES: Omit<ContractVersion, 'venv'>[] = [
   { version: '0.9.3', emulate: '0.9.3', has: { submittedStatus: true, windingDown: false, jsonOutput: false } },
   { version: '0.10.5', emulate: '0.10.5', has: { submittedStatus: false, windingDown: false, jsonOutput: false } },
   { version: '0.11.2', emulate: undefined, has: { submittedStatus: false, windingDown: false, jsonOutput: false } },
-  { version: '0.12.3.post1', emulate: undefined, has: { submittedStatus: false, windingDown: true, jsonOutput: true } },
+  { version: '0.12.3.post1', emulate: '0.12.3.post1', has: { submittedStatus: false, windingDown: true, jsonOutput: true } },
   { version: '0.13.0', emulate: undefined, has: { submittedStatus: false, windingDown: true, jsonOutput: true } },
   { version: '0.14.1', emulate: 'current', has: { submittedStatus: false, windingDown: true, jsonOutput: true } },
 ];

@@ -3,7 +3,7 @@ import { isTerminal, JOB_STATUSES } from '../../sky/job-status.js';
 import { BRIGHT, coloredStatus, FORE, RESET } from '../ansi.js';
 import { BARE, parseCommand } from '../args.js';
 import { CONTROLLER_NOT_UP, controllerState } from '../controller.js';
-import { ClickUsageError } from '../errors.js';
+import { ClickUsageError, SkyException } from '../errors.js';
 import { currentUser } from '../identity.js';
 import { stderr, stdout } from '../output.js';
 import { PyFloat, pyDumps } from '../pyjson.js';
@@ -58,6 +58,9 @@ export async function jobsQueue(argv, p) {
     const limit = opts.all === true ? undefined : (opts.limit ?? NUM_TO_SHOW);
     const controller = controllerState();
     if (controller !== 'up' && opts.refresh !== true) {
+        // `-o json` passes the API server's ClusterNotUpError through; the table turns it into a hint.
+        if (output === 'json')
+            throw new SkyException('ClusterNotUpError', CONTROLLER_NOT_UP);
         // The API server's ClusterNotUpError, turned into a hint by the CLI.
         const hint = controller === 'absent'
             ? ` (See: ${BRIGHT}sky jobs -h${RESET})`
@@ -87,7 +90,7 @@ export async function jobsQueue(argv, p) {
         // Timestamps are shown on the real clock at the age they have in simulated time, so a client comparing
         // them with its own clock sees "submitted 20 minutes ago" even when 20 simulated minutes took 12 s.
         const wallClock = (t) => Date.now() / 1000 - (now - t);
-        await stdout.line(pyDumps(rows.map((r) => jsonRecord(r, verbose, allUsers, wallClock))));
+        await stdout.line(pyDumps(rows.map((r) => jsonRecord(r, p, now, verbose, allUsers, wallClock))));
         return 0;
     }
     const counts = new Map();
@@ -152,9 +155,6 @@ function formatTable(rows, p, verbose, showUser, now) {
             : ['WORKER_CLUSTER', 'WORKER_JOB_ID', 'STARTED', 'INFRA', 'RESOURCES', 'SCHED. STATE', 'DETAILS', 'GIT_COMMIT']));
     }
     const userValues = (job) => (showUser ? (verbose ? [job.user, job.uh] : [job.user]) : []);
-    const details = (v) => v.details ?? (v.failureReason ? `Failure: ${v.failureReason}` : '-');
-    // A pipeline has one schedule state: a later task waiting its turn is not "waiting for other jobs".
-    const taskDetails = (v, jobWaiting) => v.scheduleState === 'WAITING' && !jobWaiting ? (v.failureReason ? `Failure: ${v.failureReason}` : '-') : details(v);
     const out = [];
     for (const rs of byJob.values()) {
         const job = rs[0].job;
@@ -199,7 +199,7 @@ function formatTable(rows, p, verbose, showUser, now) {
                 const cur = rs[taskId]?.v ?? rs[0].v;
                 row.push(...(old
                     ? ['-', '-', '-', jobSched, cur.failureReason ? `Failure: ${cur.failureReason}` : '-']
-                    : ['-', '-', '-', '-', '-', jobSched, details(cur), '-']));
+                    : ['-', '-', '-', '-', '-', jobSched, detailsOf(cur, jobSched, p) ?? '-', '-']));
             }
             out.push(row);
         }
@@ -227,7 +227,7 @@ function formatTable(rows, p, verbose, showUser, now) {
                     row.push(readableTimeDuration(v.startAt, null, false, now), alive ? r.task.cres : '-', alive ? r.task.region || '-' : '-', single ? v.scheduleState : '-', v.failureReason ? `Failure: ${v.failureReason}` : '-');
                 }
                 else {
-                    row.push(clusterName(r.task, job, v) ?? 'None', 'None', readableTimeDuration(v.startAt, null, false, now), alive ? r.task.infra : '-', alive ? r.task.cres : '-', single ? v.scheduleState : '-', taskDetails(v, single || jobSched === 'WAITING'), '-');
+                    row.push(clusterName(r.task, job, v) ?? 'None', 'None', readableTimeDuration(v.startAt, null, false, now), alive ? r.task.infra : '-', alive ? r.task.cres : '-', single ? v.scheduleState : '-', detailsOf(v, jobSched, p) ?? '-', '-');
                 }
             }
             out.push(row);
@@ -236,6 +236,23 @@ function formatTable(rows, p, verbose, showUser, now) {
             out.push(columns.map(() => ''));
     }
     return renderTable(columns, out);
+}
+/**
+ * A row's DETAILS (sky/jobs/utils.py): what the job's schedule state says (one per job: a pipeline task waiting
+ * its turn is not "waiting for other jobs"), else the failure; newer releases then add the reason from the
+ * job's event table for a recovering or pending task (the simulated recoveries are preemptions).
+ */
+function detailsOf(v, jobSched, p) {
+    const state = jobSched === 'ALIVE_BACKOFF' ? 'In backoff, waiting for resources' : jobSched === 'WAITING' ? 'Waiting for other jobs to launch' : null;
+    if (state)
+        return v.failureReason ? `${state} - ${v.failureReason}` : state;
+    if (v.failureReason)
+        return `Failure: ${v.failureReason}`;
+    if (p.has.eventReasons && v.status === 'RECOVERING')
+        return 'Recovering: Cluster preempted or failed, recovering';
+    if (p.has.eventReasons && v.status === 'PENDING')
+        return 'Job submitted to queue';
+    return null;
 }
 /** The job's schedule state (one per job in SkyPilot): a later pipeline task waiting to start keeps the job ALIVE. */
 function jobScheduleState(status, taskId, current) {
@@ -263,9 +280,14 @@ const RECORD_FIELDS = [
     'labels', 'links', 'node_names', 'execution', 'is_job_group', 'is_primary_in_job_group', 'is_batch',
     'batch_total_batches', 'batch_completed_batches', 'internal_external_ips', 'internal_services',
 ];
-/** One ManagedJobRecord as `model_dump(mode='json')`: every field, `null` unless fetched. */
-function jsonRecord(r, verbose, allUsers, wallClock) {
-    const rec = Object.fromEntries(RECORD_FIELDS.map((f) => [f, null]));
+const withJobGroupFields = (() => {
+    const at = RECORD_FIELDS.indexOf('is_batch');
+    return [...RECORD_FIELDS.slice(0, at), 'root_job_id', 'parent_job_id', 'parent_task_id', 'dynamic_task_index', ...RECORD_FIELDS.slice(at)];
+})();
+/** One ManagedJobRecord as `model_dump(mode='json')`: every field, `null` unless fetched (the CLI asks for some only). */
+function jsonRecord(r, p, now, verbose, allUsers, wallClock) {
+    const fields = p.has.jobGroupFields ? withJobGroupFields : RECORD_FIELDS;
+    const rec = Object.fromEntries(fields.map((f) => [f, null]));
     const v = r.v;
     const f = (x) => (x === null ? null : new PyFloat(wallClock(x)));
     Object.assign(rec, {
@@ -279,15 +301,20 @@ function jsonRecord(r, verbose, allUsers, wallClock) {
         end_at: f(v.endAt),
         // 0 (an int) until the job has started, then a float (sky/jobs/utils.py get_managed_job_queue).
         job_duration: v.startAt === null ? 0 : new PyFloat(v.jobDuration),
-        last_recovered_at: f(v.lastRecoveredAt),
         recovery_count: v.recoveryCount,
         status: v.status,
-        is_job_group: false,
     });
+    if (!p.has.fieldsAsRequested) {
+        // -1 until the first start, like the database's default.
+        Object.assign(rec, { last_recovered_at: v.lastRecoveredAt < 0 ? new PyFloat(-1) : f(v.lastRecoveredAt), is_job_group: false });
+    }
     if (allUsers)
         Object.assign(rec, { user_name: r.job.user, user_hash: r.job.uh });
     if (verbose) {
         const alive = clusterAlive(v.status);
+        const { status, taskId } = jobStatus(r.job, now);
+        const jobSched = jobScheduleState(status, taskId, taskView(r.job.tasks[taskId] ?? r.task, now));
+        const noCluster = r.task.cluster === null;
         Object.assign(rec, {
             current_cluster_name: clusterName(r.task, r.job, v),
             start_at: f(v.startAt),
@@ -296,12 +323,13 @@ function jsonRecord(r, verbose, allUsers, wallClock) {
             region: alive ? r.task.region : '-',
             zone: alive ? (r.task.zone ?? null) : '-',
             cluster_resources: alive ? r.task.cres : '-',
-            cluster_resources_full: alive ? r.task.cres : '-',
-            schedule_state: v.scheduleState,
-            details: v.details,
+            // Read from the job cluster's handle: none once it is gone (or was never launched).
+            cluster_resources_full: p.has.fieldsAsRequested ? (alive && !noCluster ? r.task.cres : null) : alive ? r.task.cres : '-',
+            schedule_state: jobSched,
+            details: detailsOf(v, jobSched, p),
             failure_reason: v.failureReason,
             metadata: {},
-            priority: 500,
+            priority: p.has.fieldsAsRequested ? null : 500,
         });
     }
     return rec;

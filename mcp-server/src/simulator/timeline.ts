@@ -32,6 +32,8 @@ export interface LogPlan {
   ph?: 'setup' | 'run' | 'provision';
   rc?: number;
   url?: string;
+  /** The log the controller kept of a finished task, verbatim; null: none was kept; absent: the generated one. */
+  kept?: string[] | null;
 }
 
 export interface TaskRecord {

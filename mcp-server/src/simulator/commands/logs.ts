@@ -165,11 +165,12 @@ export async function streamJob(jobId: number, o: StreamOpts): Promise<number> {
     let any = false;
     for (const i of taskIds) {
       const task = job.tasks[i]!;
-      if (attempts(task, now).length === 0) continue;
+      if (attempts(task, now).length === 0 || task.log.kept === null) continue;
       any = true;
       const label = `Task ${task.name}(${i})`;
       if (nTasks > 1 || o.taskFilter !== undefined) await stdout.relayed(`=== ${label} ===`);
-      await printAttempt(job, i, now, o.tail);
+      if (task.log.kept) for (const line of task.log.kept) await stdout.relayed(line);
+      else await printAttempt(job, i, now, o.tail);
       const ts = statusAt(task, now).status;
       if ((nTasks > 1 || o.taskFilter !== undefined) && isTerminal(ts)) {
         await stdout.relayed(`${RESET}${FORE.green}✓ ${label} finished (status: ${ts}).${RESET}${RESET}`);

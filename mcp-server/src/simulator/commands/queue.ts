@@ -4,7 +4,7 @@ import { isTerminal, JOB_STATUSES } from '../../sky/job-status.js';
 import { BRIGHT, coloredStatus, FORE, RESET } from '../ansi.js';
 import { BARE, parseCommand, type CommandSpec, type OptionSpec } from '../args.js';
 import { CONTROLLER_NOT_UP, controllerState } from '../controller.js';
-import { ClickUsageError } from '../errors.js';
+import { ClickUsageError, SkyException } from '../errors.js';
 import { currentUser } from '../identity.js';
 import { stderr, stdout } from '../output.js';
 import { PyFloat, pyDumps } from '../pyjson.js';
@@ -85,6 +85,8 @@ export async function jobsQueue(argv: string[], p: Profile): Promise<number> {
 
   const controller = controllerState();
   if (controller !== 'up' && opts.refresh !== true) {
+    // `-o json` passes the API server's ClusterNotUpError through; the table turns it into a hint.
+    if (output === 'json') throw new SkyException('ClusterNotUpError', CONTROLLER_NOT_UP);
     // The API server's ClusterNotUpError, turned into a hint by the CLI.
     const hint =
       controller === 'absent'
@@ -114,7 +116,7 @@ export async function jobsQueue(argv: string[], p: Profile): Promise<number> {
     // Timestamps are shown on the real clock at the age they have in simulated time, so a client comparing
     // them with its own clock sees "submitted 20 minutes ago" even when 20 simulated minutes took 12 s.
     const wallClock = (t: number) => Date.now() / 1000 - (now - t);
-    await stdout.line(pyDumps(rows.map((r) => jsonRecord(r, verbose, allUsers, wallClock))));
+    await stdout.line(pyDumps(rows.map((r) => jsonRecord(r, p, now, verbose, allUsers, wallClock))));
     return 0;
   }
 
@@ -180,10 +182,6 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
     );
   }
   const userValues = (job: JobRecord): Cell[] => (showUser ? (verbose ? [job.user, job.uh] : [job.user]) : []);
-  const details = (v: TaskView): string => v.details ?? (v.failureReason ? `Failure: ${v.failureReason}` : '-');
-  // A pipeline has one schedule state: a later task waiting its turn is not "waiting for other jobs".
-  const taskDetails = (v: TaskView, jobWaiting: boolean): string =>
-    v.scheduleState === 'WAITING' && !jobWaiting ? (v.failureReason ? `Failure: ${v.failureReason}` : '-') : details(v);
   const out: Cell[][] = [];
   for (const rs of byJob.values()) {
     const job = rs[0]!.job;
@@ -224,7 +222,7 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
         row.push(
           ...(old
             ? ['-', '-', '-', jobSched, cur.failureReason ? `Failure: ${cur.failureReason}` : '-']
-            : ['-', '-', '-', '-', '-', jobSched, details(cur), '-']),
+            : ['-', '-', '-', '-', '-', jobSched, detailsOf(cur, jobSched, p) ?? '-', '-']),
         );
       }
       out.push(row);
@@ -265,7 +263,7 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
             alive ? r.task.infra : '-',
             alive ? r.task.cres : '-',
             single ? v.scheduleState : '-',
-            taskDetails(v, single || jobSched === 'WAITING'),
+            detailsOf(v, jobSched, p) ?? '-',
             '-',
           );
         }
@@ -275,6 +273,21 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
     if (rs.length > 1) out.push(columns.map(() => ''));
   }
   return renderTable(columns, out);
+}
+
+/**
+ * A row's DETAILS (sky/jobs/utils.py): what the job's schedule state says (one per job: a pipeline task waiting
+ * its turn is not "waiting for other jobs"), else the failure; newer releases then add the reason from the
+ * job's event table for a recovering or pending task (the simulated recoveries are preemptions).
+ */
+function detailsOf(v: TaskView, jobSched: string, p: Profile): string | null {
+  const state =
+    jobSched === 'ALIVE_BACKOFF' ? 'In backoff, waiting for resources' : jobSched === 'WAITING' ? 'Waiting for other jobs to launch' : null;
+  if (state) return v.failureReason ? `${state} - ${v.failureReason}` : state;
+  if (v.failureReason) return `Failure: ${v.failureReason}`;
+  if (p.has.eventReasons && v.status === 'RECOVERING') return 'Recovering: Cluster preempted or failed, recovering';
+  if (p.has.eventReasons && v.status === 'PENDING') return 'Job submitted to queue';
+  return null;
 }
 
 /** The job's schedule state (one per job in SkyPilot): a later pipeline task waiting to start keeps the job ALIVE. */
@@ -304,14 +317,22 @@ const RECORD_FIELDS = [
   'batch_total_batches', 'batch_completed_batches', 'internal_external_ips', 'internal_services',
 ] as const;
 
-/** One ManagedJobRecord as `model_dump(mode='json')`: every field, `null` unless fetched. */
+const withJobGroupFields = (() => {
+  const at = RECORD_FIELDS.indexOf('is_batch');
+  return [...RECORD_FIELDS.slice(0, at), 'root_job_id', 'parent_job_id', 'parent_task_id', 'dynamic_task_index', ...RECORD_FIELDS.slice(at)];
+})();
+
+/** One ManagedJobRecord as `model_dump(mode='json')`: every field, `null` unless fetched (the CLI asks for some only). */
 function jsonRecord(
   r: Row,
+  p: Profile,
+  now: number,
   verbose: boolean,
   allUsers: boolean,
   wallClock: (simT: number) => number,
 ): Record<string, unknown> {
-  const rec: Record<string, unknown> = Object.fromEntries(RECORD_FIELDS.map((f) => [f, null]));
+  const fields = p.has.jobGroupFields ? withJobGroupFields : RECORD_FIELDS;
+  const rec: Record<string, unknown> = Object.fromEntries(fields.map((f) => [f, null]));
   const v = r.v;
   const f = (x: number | null): PyFloat | null => (x === null ? null : new PyFloat(wallClock(x)));
   Object.assign(rec, {
@@ -325,14 +346,19 @@ function jsonRecord(
     end_at: f(v.endAt),
     // 0 (an int) until the job has started, then a float (sky/jobs/utils.py get_managed_job_queue).
     job_duration: v.startAt === null ? 0 : new PyFloat(v.jobDuration),
-    last_recovered_at: f(v.lastRecoveredAt),
     recovery_count: v.recoveryCount,
     status: v.status,
-    is_job_group: false,
   });
+  if (!p.has.fieldsAsRequested) {
+    // -1 until the first start, like the database's default.
+    Object.assign(rec, { last_recovered_at: v.lastRecoveredAt < 0 ? new PyFloat(-1) : f(v.lastRecoveredAt), is_job_group: false });
+  }
   if (allUsers) Object.assign(rec, { user_name: r.job.user, user_hash: r.job.uh });
   if (verbose) {
     const alive = clusterAlive(v.status);
+    const { status, taskId } = jobStatus(r.job, now);
+    const jobSched = jobScheduleState(status, taskId, taskView(r.job.tasks[taskId] ?? r.task, now));
+    const noCluster = r.task.cluster === null;
     Object.assign(rec, {
       current_cluster_name: clusterName(r.task, r.job, v),
       start_at: f(v.startAt),
@@ -341,12 +367,13 @@ function jsonRecord(
       region: alive ? r.task.region : '-',
       zone: alive ? (r.task.zone ?? null) : '-',
       cluster_resources: alive ? r.task.cres : '-',
-      cluster_resources_full: alive ? r.task.cres : '-',
-      schedule_state: v.scheduleState,
-      details: v.details,
+      // Read from the job cluster's handle: none once it is gone (or was never launched).
+      cluster_resources_full: p.has.fieldsAsRequested ? (alive && !noCluster ? r.task.cres : null) : alive ? r.task.cres : '-',
+      schedule_state: jobSched,
+      details: detailsOf(v, jobSched, p),
       failure_reason: v.failureReason,
       metadata: {},
-      priority: 500,
+      priority: p.has.fieldsAsRequested ? null : 500,
     });
   }
   return rec;
