@@ -78,10 +78,15 @@ export class SkyCli {
                 return { records: this.checked(parsed), controller: 'up', source: 'json' };
             }
             catch (e) {
+                // With the controller stopped or gone, `-o json` passes the API server's ClusterNotUpError through (exit 1);
+                // the table says which of the two it is.
+                const controllerDown = e instanceof SkyError && e.details.exitCode === 1 && e.details.exceptionClass?.endsWith('ClusterNotUpError') === true;
                 // Versions before `-o` existed answer with click's usage error (exit 2): fall back to the table.
-                if (!(e instanceof SkyError && e.details.exitCode === 2 && /no such option/i.test(e.message)))
+                const noJson = e instanceof SkyError && e.details.exitCode === 2 && /no such option/i.test(e.message);
+                if (!controllerDown && !noJson)
                     throw e;
-                this.jsonQueue = false;
+                if (noJson)
+                    this.jsonQueue = false;
             }
         }
         const { parsed } = await this.readOnly('queue', ['jobs', 'queue', '-a', '-v'], (out) => parseQueueTable(out, Date.now() / 1000));

@@ -299,8 +299,7 @@ function jsonRecord(r, p, now, verbose, allUsers, wallClock) {
         resources: r.task.res,
         submitted_at: f(v.submittedAt),
         end_at: f(v.endAt),
-        // 0 (an int) until the job has started, then a float (sky/jobs/utils.py get_managed_job_queue).
-        job_duration: v.startAt === null ? 0 : new PyFloat(v.jobDuration),
+        job_duration: new PyFloat(v.jobDuration),
         recovery_count: v.recoveryCount,
         status: v.status,
     });

@@ -3,7 +3,8 @@
 import { isTerminal } from '../../sky/job-status.js';
 import { FORE, RESET } from '../ansi.js';
 import { parseCommand, type CommandSpec, type OptionSpec } from '../args.js';
-import { ClickUsageError } from '../errors.js';
+import { CONTROLLER_NOT_UP, controllerState } from '../controller.js';
+import { ClickUsageError, SkyException } from '../errors.js';
 import { currentUser } from '../identity.js';
 import { stdout } from '../output.js';
 import { confirm } from '../prompt.js';
@@ -64,6 +65,8 @@ export async function jobsCancel(argv: string[], p: Profile): Promise<number> {
     else if (all) identity = 'all managed jobs';
     await confirm(`Cancelling ${identity}. Proceed?`, true);
   }
+  // The API server's ClusterNotUpError: nothing to cancel without a controller.
+  if (controllerState() !== 'up') throw new SkyException('ClusterNotUpError', CONTROLLER_NOT_UP);
   const me = currentUser();
   const lines = await updateState((state) => {
     const now = simNow(state);
