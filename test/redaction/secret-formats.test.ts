@@ -32,4 +32,10 @@ describe('secret formats (instructions/secret-formats.yaml)', () => {
     lines.push('step 1200 loss=0.4312 lr=3e-4 tokens/s=51234', 'max_tokens=128 tokenizer=bert-base-uncased', 'sha256:5f0c3b1e2d4a6f8e9c7b5a3d1f2e4c6a8b0d9e7f5c3a1b2d4e6f8a0c2e4b6d8f');
     for (const line of lines) expect(redact(line), line).toBe(line);
   });
+
+  it('a word and a colon after `credentials:` is prose; after `=` it is still a value', () => {
+    expect(redact('E1202 getting credentials: exec: executable gke-gcloud-auth-plugin not found')).toBe('E1202 getting credentials: exec: executable gke-gcloud-auth-plugin not found');
+    expect(redact('password=hunter:')).toBe('password=<redacted>');
+    expect(redact('password: hunter2')).toBe('password: <redacted>');
+  });
 });
