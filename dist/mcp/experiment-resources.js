@@ -8,6 +8,7 @@ import { manifestView } from '../factorial/manifest-view.js';
 import { markdownReportPath } from '../report/markdown-report.js';
 import { redact } from '../redaction/redact.js';
 import { checkExperimentId, ExperimentStore } from '../store/experiment-store.js';
+import { ExperimentIdSchema } from '../factorial/experiment-config.js';
 import { locateOutputsDir, readIndex } from '../factorial/experiment-index.js';
 const asFile = (path) => readFileSync(path, 'utf8');
 const FILES = {
@@ -23,23 +24,13 @@ const FILES = {
 };
 /** Each experiment with the outputs dir it lives in: the manifests here, and those the launch index recorded elsewhere. */
 function experiments(outputsDir) {
+    const here = (existsSync(outputsDir) ? readdirSync(outputsDir) : []).flatMap((f) => /^factorial_manifest_(.+)\.json$/.exec(f)?.[1] ?? []);
     const found = new Map();
-    const here = existsSync(outputsDir) ? readdirSync(outputsDir) : [];
-    for (const f of here) {
-        const m = /^factorial_manifest_(.+)\.json$/.exec(f);
-        if (m)
-            found.set(m[1], outputsDir);
-    }
-    for (const id of Object.keys(readIndex()))
-        if (!found.has(id))
-            found.set(id, locateOutputsDir(id, outputsDir));
-    for (const id of found.keys()) {
-        try {
-            checkExperimentId(id);
-        }
-        catch {
-            found.delete(id);
-        }
+    // Ids are checked before any path is made from them (a hand-edited index or a stray file name is skipped).
+    for (const id of [...here, ...Object.keys(readIndex())]) {
+        if (found.has(id) || !ExperimentIdSchema.safeParse(id).success)
+            continue;
+        found.set(id, here.includes(id) ? outputsDir : locateOutputsDir(id, outputsDir));
     }
     return found;
 }

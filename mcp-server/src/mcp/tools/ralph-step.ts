@@ -71,8 +71,7 @@ export function registerRalphStep(server: McpServer, ctx: FactorialContext): voi
         ...(given.notify_config === undefined ? {} : { notify_config: await projectFile(server, given.notify_config, { what: 'ralph_step notify_config', extensions: YAML_EXTENSIONS }) }),
       };
       const run = runName(settings);
-      const notifyFile = settings.notify_config;
-      const notifier = notifyFile === undefined ? null : ralphNotifier(ctx.outputsDir, run, readNotifyTargets(notifyFile));
+      const notifier = settings.notify_config === undefined ? null : ralphNotifier(ctx.outputsDir, run, readNotifyTargets(settings.notify_config));
       // Nothing is spent before the pre-flight passes: the first step of a run checks it.
       const before = ralphReport(run, ctx.outputsDir);
       if (before.outcome === 'running' && before.attempts.length === 0) {
