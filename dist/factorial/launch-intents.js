@@ -119,17 +119,23 @@ async function reconcileIntents(store, ctx) {
     if (intents.size === 0)
         return 0;
     const started = store.readEvents().filter((e) => e.type === 'launch_started' && intents.has(e.job_name));
-    const pids = started.flatMap((e) => (e.type === 'launch_started' && e.pid !== null ? [e.pid] : []));
-    const markers = new Set([...intents].map((name) => launchMarker(store, name)));
+    await waitForOrphanLaunches(started.map((e) => (e.type === 'launch_started' ? e.pid : null)), new Set([...intents].map((name) => launchMarker(store, name))), ctx.orphanWaitMs);
+    return adoptFromQueue(store, ctx);
+}
+/**
+ * Wait, at most `waitMs`, for the `sky jobs launch` processes a killed launcher left behind: by the pids it
+ * wrote down (null: spawned but never written), else by their marker. Without /proc a launch whose pid was
+ * never written cannot be seen, so it gets the time a launch may take.
+ */
+export async function waitForOrphanLaunches(pids, markers, waitMs) {
+    const known = pids.filter((p) => p !== null);
     const scan = canScanProcesses();
-    const orphansAlive = () => pids.some(isProcessAlive) || (scan && processesWithEnv('SKYLOOP_LAUNCH_MARKER', markers).length > 0);
-    const deadline = Date.now() + ctx.orphanWaitMs;
+    const orphansAlive = () => known.some(isProcessAlive) || (scan && processesWithEnv('SKYLOOP_LAUNCH_MARKER', markers).length > 0);
+    const deadline = Date.now() + waitMs;
     while (orphansAlive() && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
-    // Without /proc a launch whose pid was never written cannot be seen: give it the time a launch may take.
-    if (!scan && started.length > pids.length)
-        await new Promise((r) => setTimeout(r, Math.min(ctx.orphanWaitMs, 60_000)));
-    return adoptFromQueue(store, ctx);
+    if (!scan && known.length < pids.length)
+        await new Promise((r) => setTimeout(r, Math.min(waitMs, 60_000)));
 }
 /**
  * One `sky jobs queue`: adopt every intent and ambiguous launch whose job name it shows; `then` may settle

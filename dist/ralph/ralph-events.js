@@ -58,6 +58,13 @@ export const RalphEventSchema = z.discriminatedUnion('type', [
     z.object({ ...base, ...SKY_RECOVERED }),
     z.object({
         ...base,
+        type: z.literal('launch_started'),
+        attempt: z.number().int(),
+        job_name: z.string(),
+        pid: z.number().int().nullable().describe('Of `sky jobs launch`; null when written before the spawn (a crash between the two leaves only that)'),
+    }),
+    z.object({
+        ...base,
         type: z.literal('launch_unknown'),
         attempt: z.number().int(),
         job_name: z.string(),

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { analyzeJob } from '../diagnosis/analyze-job.js';
 import { redact } from '../redaction/redact.js';
-import { launchOutcomeUnknown } from '../factorial/launch-intents.js';
+import { launchOutcomeUnknown, waitForOrphanLaunches } from '../factorial/launch-intents.js';
 import { isTerminal } from '../sky/job-status.js';
 import { SkyError } from '../sky/sky-errors.js';
 import { outageError, outageExceeded, waitedForResources } from '../supervisor/decisions.js';
@@ -24,7 +24,7 @@ import { readTaskFile } from '../factorial/task-file.js';
 import { noOverrides, writeTaskCopy } from './task-copy.js';
 export function reduceRalphEvents(run, events) {
     const state = {
-        run, started: false, attempts: [], inFlight: null, failuresByCategory: {}, cost_usd: 0, next: noOverrides(), stopped: null, outageSince: null, launchUnknown: null,
+        run, started: false, attempts: [], inFlight: null, failuresByCategory: {}, cost_usd: 0, next: noOverrides(), stopped: null, outageSince: null, launchUnknown: null, launching: [],
     };
     for (const e of events) {
         if (e.run !== run)
@@ -35,9 +35,14 @@ export function reduceRalphEvents(run, events) {
             state.attempts.push({ started: e, ended: null });
             state.inFlight = e;
             state.launchUnknown = null;
+            state.launching = [];
         }
-        if (e.type === 'launch_unknown')
+        if (e.type === 'launch_started')
+            state.launching.push(e);
+        if (e.type === 'launch_unknown') {
             state.launchUnknown = e;
+            state.launching = [];
+        }
         if (e.type === 'sky_unavailable')
             state.outageSince = e.since;
         if (e.type === 'sky_recovered')
@@ -56,6 +61,7 @@ export function reduceRalphEvents(run, events) {
         if (e.type === 'run_stopped') {
             state.stopped = e;
             state.launchUnknown = null;
+            state.launching = [];
         }
     }
     return state;
@@ -137,6 +143,8 @@ export async function ralphStep(settings, ctx, signal) {
             return watchAttempt(state.inFlight, state, task, settings, ctx, { emit, result, stop, sky });
         if (state.launchUnknown)
             return settleLaunch(state.launchUnknown, run, state, task, settings, ctx, { emit, result, stop, sky }, nowMs());
+        if (state.launching.length > 0)
+            return settleKilledLaunch(state.launching, run, state, task, settings, ctx, { emit, result, stop, sky }, nowMs());
         return launchAttempt(run, state, task, settings, ctx, { emit, result, stop, sky });
     });
 }
@@ -168,6 +176,18 @@ async function settleLaunch(u, run, state, task, settings, ctx, io, nowMs) {
     }
     return io.stop('launch_failed', `sky jobs launch failed: ${u.error}`);
 }
+/**
+ * A step was killed while its `sky jobs launch` ran: wait for that launch to end (it may still submit), then
+ * let the queue settle it by the job's name, so the attempt is adopted instead of launched twice.
+ */
+async function settleKilledLaunch(started, run, state, task, settings, ctx, io, nowMs) {
+    const last = started.at(-1);
+    await waitForOrphanLaunches(started.map((e) => e.pid), new Set([launchMarker(ctx.outputsDir, last.job_name)]), ctx.orphanWaitMs ?? 10 * 60_000);
+    const killed = { ...last, type: 'launch_unknown', error: 'the step that ran sky jobs launch was interrupted', retry: 'relaunch' };
+    return settleLaunch(killed, run, state, task, settings, ctx, io, nowMs);
+}
+/** Identifies one attempt's launch among the machine's processes. */
+const launchMarker = (outputsDir, jobName) => `${ralphLogPath(outputsDir)}#${jobName}`;
 async function launchAttempt(run, state, task, settings, ctx, io, adopt) {
     const { stop, result, emit } = io;
     if (!adopt && state.attempts.length >= settings.max_attempts)
@@ -191,8 +211,11 @@ async function launchAttempt(run, state, task, settings, ctx, io, adopt) {
     }
     else {
         writeTaskCopy(settings.task_yaml, overrides, copy);
+        // Written before the spawn: a kill between spawn and the pid record leaves the marker to find.
+        emit({ type: 'launch_started', attempt, job_name: jobName, pid: null });
         try {
-            jobId = (await ctx.sky.launch(copy, { name: jobName })).job_id;
+            const marker = launchMarker(ctx.outputsDir, jobName);
+            jobId = (await ctx.sky.launch(copy, { name: jobName, marker, onSpawn: (pid) => emit({ type: 'launch_started', attempt, job_name: jobName, pid: pid ?? null }) })).job_id;
             io.sky.answered();
         }
         catch (e) {

@@ -6,24 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { EventSchema } from '../../mcp-server/src/factorial/events.js';
 import { ManifestSchema } from '../../mcp-server/src/factorial/manifest.js';
 import { SKYLOOP } from '../helpers/paths.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { factorialWorld } from '../helpers/factorial-fixture.js';
 
 const WORLDS = 10;
 const KILLS_PER_WORLD = 5;
 
-/** A deterministic pseudo-random sequence, so a failure can be replayed. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('launch survives kill -9 at any instant', () => {
   it(`${WORLDS * KILLS_PER_WORLD} kills: the manifest always parses, no condition is launched twice, none is lost`, async () => {
-    const random = mulberry32(Number(process.env.SKYLOOP_CRASH_SEED ?? 20261121));
+    const random = seededRandom(Number(process.env.SKYLOOP_CRASH_SEED ?? 20261121));
     let killedMidWay = 0;
     for (let world = 0; world < WORLDS; world++) {
       const w = factorialWorld();

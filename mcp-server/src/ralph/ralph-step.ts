@@ -10,7 +10,7 @@ import type { PatternLibrary } from '../diagnosis/pattern-library.js';
 import { redact } from '../redaction/redact.js';
 import type { SkyPort } from '../factorial/factorial-context.js';
 import type { HourlyRate } from '../pricing/catalog-price.js';
-import { launchOutcomeUnknown } from '../factorial/launch-intents.js';
+import { launchOutcomeUnknown, waitForOrphanLaunches } from '../factorial/launch-intents.js';
 import { isTerminal } from '../sky/job-status.js';
 import type { JobRecord } from '../sky/job-record.js';
 import { SkyError } from '../sky/sky-errors.js';
@@ -37,12 +37,15 @@ export interface RalphContext {
   hourlyRate: HourlyRate;
   /** skyloop's own clock, for the outage window (SkyPilot's times come from the queue); default `now`. */
   clockMs?: () => number;
+  /** How long a resumed step waits for a `sky jobs launch` a killed step left behind (default 10 min). */
+  orphanWaitMs?: number;
 }
 
 type Started = Extract<RalphEvent, { type: 'attempt_started' }>;
 type Ended = Extract<RalphEvent, { type: 'attempt_ended' }>;
 type Stopped = Extract<RalphEvent, { type: 'run_stopped' }>;
 type LaunchUnknown = Extract<RalphEvent, { type: 'launch_unknown' }>;
+type LaunchStarted = Extract<RalphEvent, { type: 'launch_started' }>;
 
 export interface RalphState {
   run: string;
@@ -57,11 +60,13 @@ export interface RalphState {
   outageSince: string | null;
   /** A launch whose outcome SkyPilot did not report (the queue settles it). */
   launchUnknown: LaunchUnknown | null;
+  /** A launch that was started and never recorded an outcome: the step that ran it was killed. */
+  launching: LaunchStarted[];
 }
 
 export function reduceRalphEvents(run: string, events: RalphEvent[]): RalphState {
   const state: RalphState = {
-    run, started: false, attempts: [], inFlight: null, failuresByCategory: {}, cost_usd: 0, next: noOverrides(), stopped: null, outageSince: null, launchUnknown: null,
+    run, started: false, attempts: [], inFlight: null, failuresByCategory: {}, cost_usd: 0, next: noOverrides(), stopped: null, outageSince: null, launchUnknown: null, launching: [],
   };
   for (const e of events) {
     if (e.run !== run) continue;
@@ -70,8 +75,13 @@ export function reduceRalphEvents(run: string, events: RalphEvent[]): RalphState
       state.attempts.push({ started: e, ended: null });
       state.inFlight = e;
       state.launchUnknown = null;
+      state.launching = [];
     }
-    if (e.type === 'launch_unknown') state.launchUnknown = e;
+    if (e.type === 'launch_started') state.launching.push(e);
+    if (e.type === 'launch_unknown') {
+      state.launchUnknown = e;
+      state.launching = [];
+    }
     if (e.type === 'sky_unavailable') state.outageSince = e.since;
     if (e.type === 'sky_recovered') state.outageSince = null;
     if (e.type === 'attempt_ended') {
@@ -85,6 +95,7 @@ export function reduceRalphEvents(run: string, events: RalphEvent[]): RalphState
     if (e.type === 'run_stopped') {
       state.stopped = e;
       state.launchUnknown = null;
+      state.launching = [];
     }
   }
   return state;
@@ -183,6 +194,7 @@ export async function ralphStep(settings: RalphSettings, ctx: RalphContext, sign
     };
     if (state.inFlight) return watchAttempt(state.inFlight, state, task, settings, ctx, { emit, result, stop, sky });
     if (state.launchUnknown) return settleLaunch(state.launchUnknown, run, state, task, settings, ctx, { emit, result, stop, sky }, nowMs());
+    if (state.launching.length > 0) return settleKilledLaunch(state.launching, run, state, task, settings, ctx, { emit, result, stop, sky }, nowMs());
     return launchAttempt(run, state, task, settings, ctx, { emit, result, stop, sky });
   });
 }
@@ -230,6 +242,20 @@ async function settleLaunch(u: LaunchUnknown, run: string, state: RalphState, ta
   return io.stop('launch_failed', `sky jobs launch failed: ${u.error}`);
 }
 
+/**
+ * A step was killed while its `sky jobs launch` ran: wait for that launch to end (it may still submit), then
+ * let the queue settle it by the job's name, so the attempt is adopted instead of launched twice.
+ */
+async function settleKilledLaunch(started: LaunchStarted[], run: string, state: RalphState, task: TaskInfo, settings: RalphSettings, ctx: RalphContext, io: Io, nowMs: number): Promise<StepResult> {
+  const last = started.at(-1)!;
+  await waitForOrphanLaunches(started.map((e) => e.pid), new Set([launchMarker(ctx.outputsDir, last.job_name)]), ctx.orphanWaitMs ?? 10 * 60_000);
+  const killed: LaunchUnknown = { ...last, type: 'launch_unknown', error: 'the step that ran sky jobs launch was interrupted', retry: 'relaunch' };
+  return settleLaunch(killed, run, state, task, settings, ctx, io, nowMs);
+}
+
+/** Identifies one attempt's launch among the machine's processes. */
+const launchMarker = (outputsDir: string, jobName: string) => `${ralphLogPath(outputsDir)}#${jobName}`;
+
 async function launchAttempt(run: string, state: RalphState, task: TaskInfo, settings: RalphSettings, ctx: RalphContext, io: Io, adopt?: { job_id: number; why: string }): Promise<StepResult> {
   const { stop, result, emit } = io;
   if (!adopt && state.attempts.length >= settings.max_attempts) return stop('max_attempts', `${state.attempts.length} attempts made, the most allowed (--max-attempts)`);
@@ -250,8 +276,11 @@ async function launchAttempt(run: string, state: RalphState, task: TaskInfo, set
     jobId = adopt.job_id;
   } else {
     writeTaskCopy(settings.task_yaml, overrides, copy);
+    // Written before the spawn: a kill between spawn and the pid record leaves the marker to find.
+    emit({ type: 'launch_started', attempt, job_name: jobName, pid: null });
     try {
-      jobId = (await ctx.sky.launch(copy, { name: jobName })).job_id;
+      const marker = launchMarker(ctx.outputsDir, jobName);
+      jobId = (await ctx.sky.launch(copy, { name: jobName, marker, onSpawn: (pid) => emit({ type: 'launch_started', attempt, job_name: jobName, pid: pid ?? null }) })).job_id;
       io.sky.answered();
     } catch (e) {
       if (!(e instanceof SkyError) || !launchOutcomeUnknown(e)) return stop('launch_failed', `sky jobs launch failed: ${(e as Error).message}`);
