@@ -126,6 +126,11 @@ function jobLog(c, version, rand) {
     `${DIM}└── ${RESET}Job started. Streaming logs... ${DIM}(Ctrl-C to exit log streaming; job will not be killed)${RESET}`,
   ];
   for (const l of setupLines(rand, c.phase === 'setup' ? 6 : 12)) out.push(setupPrefix + l);
+  // A setup step that failed but was guarded (`|| true`, `|| echo …`): its text, then setup goes on.
+  if (c.setup_before) {
+    for (const l of c.setup_before.replace(/\n$/, '').split('\n')) out.push(setupPrefix + l);
+    for (const l of setupLines(rand, 4)) out.push(setupPrefix + l);
+  }
   const keyPrefix = c.phase === 'setup' ? setupPrefix : runPrefix(c.rank_of_key ?? 0);
   const rankTag = c.prefix === 'rank' && c.phase !== 'setup' ? `[rank${c.rank_of_key ?? 0}]:` : '';
   if (c.before) for (const l of c.before.replace(/\n$/, '').split('\n')) out.push(runPrefix(0) + l);

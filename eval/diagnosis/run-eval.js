@@ -4,6 +4,8 @@
 // the time per MB. The test half is the number that counts; tune only on the dev half (--misses lists the
 // dev half's misses; --misses=test exists for the final check only). --json prints the numbers as JSON;
 // --engine=DIR measures the build in another checkout (DIR/dist and DIR/instructions) on the same corpus.
+// --blind prints only the test half's totals (accuracy, high-confidence precision), so that tuning on the dev
+// half never shows which test cases or categories are missed.
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
@@ -19,6 +21,8 @@ const { loadPatternLibrary } = await import(pathToFileURL(join(root, 'dist/diagn
 const json = args.includes('--json');
 const missesArg = args.find((a) => a.startsWith('--misses'));
 const showMisses = missesArg ? (missesArg.split('=')[1] ?? 'dev') : null;
+const blind = args.includes('--blind');
+if (blind && showMisses === 'test') throw new Error('--blind and --misses=test contradict each other');
 
 const library = loadPatternLibrary(join(root, 'instructions', 'failure-patterns.yaml'));
 const rows = [];
@@ -53,12 +57,20 @@ function summary(rs) {
 }
 
 const halves = { dev: summary(rows.filter((r) => r.split === 'dev')), test: summary(rows.filter((r) => r.split === 'test')) };
+if (blind) {
+  const { logs, correct, accuracy, high_precision, by_confidence } = halves.test;
+  halves.test = { logs, correct, accuracy, high_precision, high: by_confidence.high };
+}
 if (json) {
   console.log(JSON.stringify(halves, null, 2));
 } else {
   const pct = (x) => (x === null ? '   -  ' : `${(100 * x).toFixed(1).padStart(5)}%`);
   for (const [half, s] of Object.entries(halves)) {
-    console.log(`\n== ${half} half${half === 'test' ? ' (the number that counts)' : ''}: ${s.logs} logs, ${s.mb.toFixed(1)} MB ==`);
+    console.log(`\n== ${half} half${half === 'test' ? ' (the number that counts)' : ''}: ${s.logs} logs${s.mb === undefined ? '' : `, ${s.mb.toFixed(1)} MB`} ==`);
+    if (!s.by_confidence) {
+      console.log(`accuracy ${pct(s.accuracy)} (${s.correct}/${s.logs})   high-confidence precision ${pct(s.high_precision)} (${s.high.correct}/${s.high.n})   (--blind: nothing else shown)`);
+      continue;
+    }
     console.log(`accuracy ${pct(s.accuracy)} (${s.correct}/${s.logs})   high-confidence precision ${pct(s.high_precision)}   ${s.ms_per_mb.toFixed(1)} ms/MB`);
     console.log(`by confidence: ${Object.entries(s.by_confidence).map(([lv, v]) => `${lv} ${v.correct}/${v.n} ${pct(v.accuracy)}`).join('   ')}`);
     console.log('category                 support  predicted  precision  recall');

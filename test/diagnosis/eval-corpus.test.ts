@@ -7,7 +7,7 @@ import { loadPatternLibrary } from '../../mcp-server/src/diagnosis/pattern-libra
 // @ts-expect-error plain JavaScript module without types
 import { loadCases, logsOf, splitOf } from '../../eval/diagnosis/corpus.js';
 
-interface Case { id: string; label: string; source: string; before_source?: string; why: string; split: string; file: string }
+interface Case { id: string; label: string; source: string; before_source?: string; guard_source?: string; setup_before?: string; why: string; split: string; file: string }
 const cases = loadCases() as Case[];
 const library = loadPatternLibrary();
 const SOURCE = /^(https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/(issues|pull)\/\d+|[\w./-]+@[\w.-]+\/[\w.-]+)$/;
@@ -18,6 +18,8 @@ describe('the diagnosis evaluation corpus', () => {
     for (const c of cases) {
       expect(c.source, c.id).toMatch(SOURCE);
       if (c.before_source) expect(c.before_source, c.id).toMatch(SOURCE);
+      // A guarded setup failure names where its text and its guard come from.
+      if (c.setup_before) expect([c.before_source, c.guard_source], c.id).toEqual([expect.stringMatching(SOURCE), expect.stringMatching(SOURCE)]);
       expect(library.byName.has(c.label), `${c.file}: ${c.id} label ${c.label}`).toBe(true);
       expect(c.why.length, c.id).toBeGreaterThan(10);
     }
@@ -34,6 +36,13 @@ describe('the diagnosis evaluation corpus', () => {
 
   it('wraps the key text without losing it', () => {
     for (const c of cases) for (const log of logsOf(c)) for (const line of (c as unknown as { key: string }).key.split('\n').filter((l) => l.trim())) expect(log.text, c.id).toContain(line.trim());
+  });
+
+  it('--blind shows the test half as totals only: no per-category numbers, confusion pairs or misses', () => {
+    const out = execFileSync(process.execPath, [fileURLToPath(new URL('../../eval/diagnosis/run-eval.js', import.meta.url)), '--blind', '--json'], { encoding: 'utf8' });
+    const halves = JSON.parse(out) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(halves.test!).sort()).toEqual(['accuracy', 'correct', 'high', 'high_precision', 'logs']);
+    expect(halves.dev!.confusion).toBeDefined();
   });
 
   it('npm run eval:diagnosis reports accuracy, confidence levels and time per MB on both halves', () => {
