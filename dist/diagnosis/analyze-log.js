@@ -128,6 +128,10 @@ const LAUNCHED = ['Managed job cluster launched.', 'Cluster launch completed in'
 // ...and the lines that say the job succeeded (sky/skylet/log_lib.py, sky/jobs/controller.py).
 const SUCCEEDED = [/Job finished \(status: SUCCEEDED\)/, /^Managed job \d+ \(task: \d+\) SUCCEEDED/];
 const CHAINED = ['The above exception was the direct cause of the following exception', 'During handling of the above exception, another exception occurred'];
+// bash's trace (`set -x`) of a guarded step, `cmd || true`: the failure just before it did not stop the script.
+const GUARD = '+ true';
+/** A guard covers the failure text this many lines before it (pip's and tracebacks' output included). */
+const GUARD_SPAN = 200;
 const PROVISIONING = new Set(['STARTING', 'PENDING', 'RECOVERING']);
 const EXCEPTION_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Failure|Fault))(?::|$)/;
 const TRACEBACK = 'Traceback (most recent call last):';
@@ -174,12 +178,14 @@ export class LogAnalyzer {
     exitCode = null;
     chained = false;
     lastLaunch = 0;
+    /** Line numbers of the last `+ true` guard lines. */
+    guards = [];
     tailLines = [];
     pending = [];
     pendingBytes = 0;
     constructor(library) {
         this.library = library;
-        this.scanner = new NeedleScanner(library, [...LAUNCHED, ...CHAINED]);
+        this.scanner = new NeedleScanner(library, [...LAUNCHED, ...CHAINED, GUARD]);
     }
     /** Feed raw bytes or text; lines may be split across calls. */
     write(chunk) {
@@ -230,19 +236,22 @@ export class LogAnalyzer {
             this.lastLaunch = lineNumber;
         if (CHAINED.some((m) => clean.includes(m)))
             this.chained = true;
+        if (/^\++ true$/.test(clean.trim()))
+            this.guards = [...this.guards, lineNumber].slice(-RECENT_MATCHES);
         const lower = clean.toLowerCase();
         const hit = new Map();
         for (const category of this.library.categories) {
             const matched = category.detect.any.filter((n) => (n.ignore_case ? lower.includes(n.text.toLowerCase()) : clean.includes(n.text)));
-            if (matched.length > 0 && !category.detect.unless.some((u) => lower.includes(u.toLowerCase())))
-                hit.set(category, matched.every((n) => n.context));
+            if (matched.length > 0 && !category.detect.unless.some((u) => lower.includes(u.toLowerCase()))) {
+                hit.set(category, { context: matched.every((n) => n.context), ambiguous: matched.every((n) => n.ambiguous) });
+            }
         }
         if (hit.size === 0)
             return;
         const before = linesBefore(buf, start, CONTEXT_LINES);
         const after = linesAfter(buf, end, CONTEXT_LINES);
-        for (const [category, context] of hit) {
-            const match = { category, line_number: lineNumber, context, evidence: { category: category.id, line_number: lineNumber, line: clean, before, after } };
+        for (const [category, { context, ambiguous }] of hit) {
+            const match = { category, line_number: lineNumber, context, ambiguous, evidence: { category: category.id, line_number: lineNumber, line: clean, before, after } };
             this.counts.set(category.id, (this.counts.get(category.id) ?? 0) + 1);
             // The first specific line counts as the first sighting; a framing line only until one shows up.
             const firstSeen = this.first.get(category.id);
@@ -280,8 +289,14 @@ export class LogAnalyzer {
                 this.exitCode = m[1].split(',').map((x) => Number(x.trim())).find((c) => c !== 0) ?? 0;
         }
         const liveFrom = Math.max(1, this.lineNo - LIVE_TAIL_LINES + 1);
+        // A step guarded by `|| true` failed without stopping the script: its lines are not a live cause.
+        const guarded = (line) => this.guards.some((g) => g > line && g - line <= GUARD_SPAN);
         // A provisioning error before a successful launch was failed over; everything else is live near the end.
-        const isLive = (m) => m.line_number >= liveFrom && !(this.isProvisioning(m.category) && m.line_number < this.lastLaunch);
+        const isLive = (m) => m.line_number >= liveFrom && !guarded(m.line_number) && !(this.isProvisioning(m.category) && m.line_number < this.lastLaunch);
+        if (this.exceptionLine && guarded(this.exceptionLine.line_number)) {
+            this.exceptionType = null;
+            this.exceptionLine = null;
+        }
         const seen = [...this.first.values()].map((m) => {
             const recent = this.recent.get(m.category.id) ?? [];
             const liveMatch = [...recent].reverse().find((r) => isLive(r) && !r.context) ?? recent.find((r) => isLive(r));
@@ -302,6 +317,7 @@ export class LogAnalyzer {
         let confidence = 'low';
         let reason = 'no known failure pattern in the log';
         const byCode = this.byExitCode();
+        const related = (a, b) => a.caused_by.includes(b.id) || b.caused_by.includes(a.id);
         const best = specificLive[0];
         // First fatal cause, then its consequences: a symptom whose usual cause showed up earlier yields to it.
         const cause = best && seen.filter((s) => !s.context && best.match.category.caused_by.includes(s.match.category.id)).sort(rank)[0];
@@ -335,6 +351,14 @@ export class LogAnalyzer {
             else if (rival) {
                 confidence = 'medium';
                 reason = `matched at line ${chosen.line_number}, but ${rival.match.category.id} (line ${rival.match.line_number}) is nearly as likely`;
+            }
+            else if (chosen.ambiguous) {
+                confidence = 'medium';
+                reason = `matched at line ${chosen.line_number}, but that message reads the same for more than one cause`;
+            }
+            else if (byCode && byCode !== chosen.category && !related(byCode, chosen.category)) {
+                confidence = 'medium';
+                reason = `matched at line ${chosen.line_number}, but exit code ${this.exitCode} is what ${byCode.id} ends with`;
             }
             else {
                 confidence = 'high';

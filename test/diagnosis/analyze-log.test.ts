@@ -164,6 +164,33 @@ describe('the decision model (issue 13)', () => {
     expect(analyzeText('Launching managed job train from jobs controller...', library, { status: 'FAILED_PRECHECKS' })).toMatchObject({ category: 'CLOUD_CREDENTIALS', confidence: 'low' });
   });
 
+  it('never says high for a message that reads the same for two causes (a moved and a private dataset)', () => {
+    const r = analyzeText([progress(5), ...tb("datasets.exceptions.DatasetNotFoundError: Dataset 'org/data' doesn't exist on the Hub or cannot be accessed.").map((l) => `(train, pid=1) ${l}`)].join('\n'), library, { status: 'FAILED' });
+    expect(r).toMatchObject({ category: 'DATA_MISSING', confidence: 'medium' });
+    expect(r.confidence_reason).toMatch(/more than one cause/);
+    expect(r.candidates[0]).toMatchObject({ category: 'DATA_MISSING' });
+  });
+
+  it('does not blame a setup step guarded by `|| true` (bash trace `+ true`) for a later failure', () => {
+    const guarded = ['+ pip install flash-attn --no-build-isolation', 'error: subprocess-exited-with-error', '      ModuleNotFoundError: No module named \'packaging\'', 'error: metadata-generation-failed', '+ true'].map((l) => `(setup pid=7) ${l}`);
+    const later = analyzeText([...guarded, progress(20), ...OOM.split('\n').map((l) => `(train, pid=1) ${l}`), 'ERROR: Job 1 failed with return code list: [1] '].join('\n'), library, { status: 'FAILED' });
+    expect(later).toMatchObject({ category: 'OOM_CUDA', confidence: 'high' });
+    expect(later.seen.find((s) => s.category === 'SETUP_FAILURE')).toMatchObject({ live: false });
+    // Alone, a guarded failure is only a low-confidence candidate, never the confident cause.
+    expect(analyzeText([...guarded, progress(20), 'ERROR: Job 1 failed with return code list: [1] '].join('\n'), library, { status: 'FAILED' })).toMatchObject({ confidence: 'low' });
+    // The same failure without the guard is the live cause of a failed setup.
+    const unguarded = analyzeText([...guarded.slice(0, -1), "ERROR: Job 1's setup failed. Failed workers: (pid=7, returncode=1)."].join('\n'), library, { status: 'FAILED_SETUP' });
+    expect(unguarded).toMatchObject({ category: 'SETUP_FAILURE', confidence: 'high' });
+  });
+
+  it('takes the exit code as evidence even when a line matched: 124 after a NaN guard is not a confident divergence', () => {
+    const nan = '(train, pid=1) FloatingPointError: Loss became infinite or NaN at iteration=4411!';
+    expect(analyzeText([progress(5), nan, 'ERROR: Job 1 failed with return code list: [1] '].join('\n'), library, { status: 'FAILED' })).toMatchObject({ category: 'TRAINING_DIVERGENCE', confidence: 'high' });
+    const timedOut = analyzeText([progress(5), nan, 'ERROR: Job 1 failed with return code list: [124] '].join('\n'), library, { status: 'FAILED' });
+    expect(timedOut).toMatchObject({ category: 'TRAINING_DIVERGENCE', confidence: 'medium', exit_code: 124 });
+    expect(timedOut.confidence_reason).toMatch(/exit code 124 is what TIMEOUT ends with/);
+  });
+
   it('does not take a connection error that names the model hub for an unreachable MLflow server', () => {
     const r = analyzeText(`(train, pid=1) '(MaxRetryError("HTTPSConnectionPool(host='huggingface.co', port=443): Max retries exceeded with url: /org/model/resolve/main/config.json (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x7f25703e0580>, 'Connection to huggingface.co timed out. (connect timeout=10)'))"), '(Request ID: 3e6c)')' thrown while requesting HEAD https://huggingface.co/org/model/resolve/main/config.json`, library, { status: 'FAILED' });
     expect(r.category).toBe('MODEL_HUB_ACCESS');

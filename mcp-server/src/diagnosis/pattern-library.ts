@@ -20,6 +20,10 @@ const Needle = z.strictObject({
     .boolean()
     .default(false)
     .describe("SkyPilot's own framing line (printed for every failure of its kind): evidence only when nothing more specific matched, and then low confidence"),
+  ambiguous: z
+    .boolean()
+    .default(false)
+    .describe('The message reads the same for more than one cause (a moved and a private dataset, a missing and a private image): evidence for this category, but never high confidence'),
 });
 
 export const CategorySchema = z.strictObject({
