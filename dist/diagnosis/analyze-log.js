@@ -283,10 +283,14 @@ export class LogAnalyzer {
         }
     }
     decide(ctx) {
-        for (const l of this.tailLines) {
+        // The epilogue that gave the exit code: the evidence line of a cause the exit code points at.
+        let epilogue = null;
+        for (const [i, l] of this.tailLines.entries()) {
             const m = EPILOGUE_CODES.exec(l) ?? SETUP_CODE.exec(l) ?? SETUP_CODES_09.exec(l);
-            if (m)
-                this.exitCode = m[1].split(',').map((x) => Number(x.trim())).find((c) => c !== 0) ?? 0;
+            if (!m)
+                continue;
+            this.exitCode = m[1].split(',').map((x) => Number(x.trim())).find((c) => c !== 0) ?? 0;
+            epilogue = { line: l, line_number: this.lineNo - (this.tailLines.length - 1 - i) };
         }
         const liveFrom = Math.max(1, this.lineNo - LIVE_TAIL_LINES + 1);
         // A step guarded by `|| true` failed without stopping the script: its lines are not a live cause.
@@ -400,6 +404,10 @@ export class LogAnalyzer {
                 .filter((s, i, all) => all.findIndex((o) => o.match.category.id === s.match.category.id) === i)
                 .slice(0, 3)
                 .map((s) => ({ category: s.match.category.id, description: s.match.category.description, line_number: s.match.line_number, line: redact(s.match.evidence.line), live: s.live }));
+        // The category the exit code stands for is a candidate too, with SkyPilot's epilogue as its evidence.
+        if (confidence !== 'high' && byCode && epilogue && !candidates.some((c) => c.category === byCode.id)) {
+            candidates.push({ category: byCode.id, description: byCode.description, line_number: epilogue.line_number, line: redact(epilogue.line), live: true });
+        }
         return {
             category: category.id,
             description: category.description,

@@ -189,6 +189,11 @@ describe('the decision model (issue 13)', () => {
     const timedOut = analyzeText([progress(5), nan, 'ERROR: Job 1 failed with return code list: [124] '].join('\n'), library, { status: 'FAILED' });
     expect(timedOut).toMatchObject({ category: 'TRAINING_DIVERGENCE', confidence: 'medium', exit_code: 124 });
     expect(timedOut.confidence_reason).toMatch(/exit code 124 is what TIMEOUT ends with/);
+    // SIGALRM's 142 (an alarm() limit) is a timeout as much as coreutils' 124.
+    expect(analyzeText([progress(5), 'ERROR: Job 1 failed with return code list: [142] '].join('\n'), library, { status: 'FAILED' })).toMatchObject({ category: 'TIMEOUT', exit_code: 142, confidence: 'medium' });
+    // The agent gets the exit code's category as a candidate, with SkyPilot's epilogue line as its evidence.
+    expect(timedOut.candidates.map((c) => c.category)).toEqual(['TRAINING_DIVERGENCE', 'TIMEOUT']);
+    expect(timedOut.candidates[1]).toMatchObject({ line_number: 7, line: expect.stringContaining('return code list: [124]') });
   });
 
   it('does not take a connection error that names the model hub for an unreachable MLflow server', () => {
