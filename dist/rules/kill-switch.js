@@ -57,6 +57,8 @@ export function evaluateKillSwitch(jobs, settings) {
         for (const job of jobs) {
             if (job.status === null || isTerminal(job.status) || job.status === 'CANCELLING' || job.job_id === null)
                 continue;
+            if (job.cancel_requested)
+                continue; // asked once already: neither cancelled again nor counted as continuing
             const mismatch = Object.entries(common).find(([f, l]) => job.levels[f] !== l);
             if (mismatch) {
                 spared.push({ condition: job.condition, reason: `different config (${mismatch[0]}=${job.levels[mismatch[0]]})` });

@@ -6,7 +6,7 @@ const OOM = 'OOM_CUDA:torch.OutOfMemoryError: CUDA out of memory. Tried to alloc
 let nextId = 1;
 const job = (model: string, fold: number, over: Partial<KillSwitchJob> = {}): KillSwitchJob => ({
   condition: `${model}/fold-${fold}`, job_id: nextId++, levels: { model, fold }, status: 'RUNNING',
-  ended_at: null, duration_s: 100, fingerprint: null, ...over,
+  ended_at: null, duration_s: 100, fingerprint: null, cancel_requested: false, ...over,
 });
 const failed = (model: string, fold: number, endedAt: number, ran: number, fingerprint = OOM) =>
   job(model, fold, { status: 'FAILED', ended_at: endedAt, duration_s: ran, fingerprint });
@@ -55,5 +55,13 @@ describe('evaluateKillSwitch', () => {
     const jobs = [failed('sam', 0, 0, 60), failed('sam', 1, 10, 60), failed('sam', 2, 20, 60), job('sam', 3)];
     expect(evaluateKillSwitch(jobs, { ...SETTINGS, enabled: false })).toEqual([]);
     expect(evaluateKillSwitch(jobs, { ...SETTINGS, min_failures: 4 })).toEqual([]);
+  });
+
+  it('does not cancel a job it already asked SkyPilot to cancel (still RUNNING until its controller acts)', () => {
+    const jobs = [failed('sam', 0, 0, 60), failed('sam', 1, 10, 60), failed('sam', 2, 20, 60),
+      job('sam', 3, { duration_s: 30, cancel_requested: true }), job('sam', 4, { duration_s: 30 })];
+    const [d] = evaluateKillSwitch(jobs, SETTINGS);
+    expect(d?.cancel.map((c) => c.condition)).toEqual(['sam/fold-4']);
+    expect(d?.spared).toEqual([]);
   });
 });

@@ -92,6 +92,7 @@ function killSwitchJobs(m: Manifest): KillSwitchJob[] {
       duration_s: a.duration_seconds,
       // "Identical failure" only on a diagnosis the engine is confident of: a low-confidence guess never cancels jobs.
       fingerprint: a.failure && a.failure.confidence !== 'low' ? a.failure.fingerprint : null,
+      cancel_requested: a.cancelled_by_kill_switch || a.cancel !== null,
     }];
   });
 }

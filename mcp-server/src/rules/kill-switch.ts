@@ -23,6 +23,11 @@ export interface KillSwitchJob {
   /** Seconds the job ran (for failed jobs: how long before failing). */
   duration_s: number | null;
   fingerprint: string | null;
+  /**
+   * skyloop already asked SkyPilot to cancel it (the kill switch or the supervisor). SkyPilot only schedules a
+   * cancellation: the job keeps its status until its controller acts, so polls in between still see it running.
+   */
+  cancel_requested: boolean;
 }
 
 export interface KillSwitchDecision {
@@ -87,6 +92,7 @@ export function evaluateKillSwitch(jobs: KillSwitchJob[], settings: KillSwitchSe
     const spared: KillSwitchDecision['spared'] = [];
     for (const job of jobs) {
       if (job.status === null || isTerminal(job.status) || job.status === 'CANCELLING' || job.job_id === null) continue;
+      if (job.cancel_requested) continue; // asked once already: neither cancelled again nor counted as continuing
       const mismatch = Object.entries(common).find(([f, l]) => job.levels[f] !== l);
       if (mismatch) {
         spared.push({ condition: job.condition, reason: `different config (${mismatch[0]}=${job.levels[mismatch[0]]})` });
