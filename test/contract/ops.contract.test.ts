@@ -25,14 +25,8 @@ const runs = new Map(VERSIONS.map((v) => [v.version, v.venv ? runHarness(v, opsS
 
 const OUTCOMES = ['succeeded', 'failed', 'cancelled', 'succeeded', 'failed', 'cancelled'];
 
-/**
- * Accepted differences: commands whose text is not compared (their exit code still is), with the reason.
- * - 0.9.3's `cancel` scenario: through the harness, 0.9.3's `sky jobs cancel --yes` prints nothing and its
- *   cancellation lands in some runs only (the queue after it then shows the jobs PENDING or CANCELLED), where
- *   the simulator prints SkyPilot's "scheduled to be cancelled" / "Skipped." lines. Not yet explained (a
- *   harness limit is likely), so 0.9.3's cancel text, and the adapter reading it, are unproven.
- */
-const ACCEPTED = [{ version: '0.9.3', scenario: 'cancel', command: '' }];
+/** Accepted differences: commands whose text is not compared (their exit code still is), with the reason. None. */
+const ACCEPTED: { version: string; scenario: string; command: string }[] = [];
 const accepted = (version: string, scenario: string, argv: string[]): boolean =>
   ACCEPTED.some((a) => a.version === version && a.scenario === scenario && argv.join(' ').startsWith(a.command));
 

@@ -37,7 +37,18 @@ export async function runHarness(v: ContractVersion, scenarios: Scenario[]): Pro
     const r = await execa(v.venv.python, [join(HARNESS_DIR, 'sky_contract.py')], {
       input: JSON.stringify(scenarios),
       // SkyPilot's state lives under HOME; a fresh one per run. The clock is UTC like a CI machine's.
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TZ: 'UTC', PYTHONPATH: HARNESS_DIR, PYTHONDONTWRITEBYTECODE: '1' },
+      // PYTHONUNBUFFERED as SkyPilot's API server image sets it (Dockerfile_k8s): a request's `print` reaches its
+      // log at once. Without it (a server `sky api start`ed locally, stdout a file) 0.9.3's cancel prints its
+      // result with a buffered print that is flushed only after the request's output is restored, into the
+      // server's own log: the client shows nothing.
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: home,
+        TZ: 'UTC',
+        PYTHONPATH: HARNESS_DIR,
+        PYTHONDONTWRITEBYTECODE: '1',
+        PYTHONUNBUFFERED: '1',
+      },
       extendEnv: false,
       reject: false,
       timeout: 15 * 60_000,

@@ -89,6 +89,9 @@ export async function jobsCancel(argv, p) {
         ids = [...new Set(ids)].sort((a, b) => a - b);
         if (ids.length === 0)
             return ['No job to cancel.'];
+        // 0.9.3's controller code logs the ids it goes through (sky/jobs/utils.py cancel_jobs_by_id).
+        if (p.id === '0.9.3')
+            out.push(`Cancelling jobs ${ids.join(', ')}.`);
         const cancelled = [];
         for (const id of ids) {
             const job = state.jobs.find((j) => j.id === id);
@@ -102,7 +105,7 @@ export async function jobsCancel(argv, p) {
                 continue;
             }
             if (s !== 'CANCELLING')
-                cancelJob(job, now);
+                cancelJob(job, now, { signalOnly: p.id === '0.9.3' });
             cancelled.push(id);
         }
         if (cancelled.length === 0)

@@ -369,8 +369,22 @@ export function jobStatus(job: JobRecord, t: number): { status: string; taskId: 
 }
 
 /** Appends a cancellation at time tc (cut the plan, CANCELLING, then CANCELLED a few seconds later). */
-export function cancelJob(job: JobRecord, tc: number): void {
+/**
+ * `signalOnly` is 0.9.3's cancel of a job whose controller has not started: SkyPilot only writes the cancel
+ * signal, the job stays PENDING until the scheduler starts its controller, which then cancels it.
+ */
+export function cancelJob(job: JobRecord, tc: number, { signalOnly = false }: { signalOnly?: boolean } = {}): void {
   const { status } = jobStatus(job, tc);
+  if (signalOnly && status === 'PENDING') {
+    const start = nextChange(job, tc);
+    if (start === undefined) return; // never scheduled: PENDING for good
+    cancelJob(job, start);
+    for (const task of job.tasks) {
+      const last = task.tl.at(-1);
+      if (last?.[0] === 'CANCELLED' && last[1] === start) task.tl.splice(-1, 1, ['CANCELLING', start], ['CANCELLED', start + 8 + (job.id % 5)]);
+    }
+    return;
+  }
   const direct = status === 'PENDING'; // set_pending_cancelled: straight to CANCELLED
   const done = tc + 8 + (job.id % 5);
   for (const task of job.tasks) {

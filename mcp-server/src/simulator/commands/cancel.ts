@@ -85,6 +85,8 @@ export async function jobsCancel(argv: string[], p: Profile): Promise<number> {
     } else ids = jobIds;
     ids = [...new Set(ids)].sort((a, b) => a - b);
     if (ids.length === 0) return ['No job to cancel.'];
+    // 0.9.3's controller code logs the ids it goes through (sky/jobs/utils.py cancel_jobs_by_id).
+    if (p.id === '0.9.3') out.push(`Cancelling jobs ${ids.join(', ')}.`);
     const cancelled: number[] = [];
     for (const id of ids) {
       const job = state.jobs.find((j) => j.id === id);
@@ -97,7 +99,7 @@ export async function jobsCancel(argv: string[], p: Profile): Promise<number> {
         out.push(`Job ${id} is already in terminal state ${s}. Skipped.`);
         continue;
       }
-      if (s !== 'CANCELLING') cancelJob(job, now);
+      if (s !== 'CANCELLING') cancelJob(job, now, { signalOnly: p.id === '0.9.3' });
       cancelled.push(id);
     }
     if (cancelled.length === 0) out.push('No job to cancel.');
