@@ -1,5 +1,5 @@
 // ANSI styling as colorama/click emit it. Whether colour is written at all is decided once per
-// process (SKYLOOP_SIM_COLOR=always|never|auto; default always — see README note in main.ts).
+// process (SKYLOOP_SIM_COLOR=auto|always|never; default auto, SkyPilot's own behaviour).
 import { stripAnsi } from '../sky/sky-output-text.js';
 export const RESET = '\x1b[0m';
 export const FORE = {
@@ -25,7 +25,7 @@ let relayedColorEnabled = true;
  * lines relayed from the API server (job logs, `⚙︎ Job submitted`) keep theirs.
  */
 export function configureColor(mode, isTty) {
-    colorEnabled = mode === 'never' ? false : mode === 'auto' ? isTty : true;
+    colorEnabled = mode === 'never' ? false : mode === 'always' ? true : isTty;
     relayedColorEnabled = mode !== 'never';
 }
 export function colorOn() {

@@ -9,7 +9,8 @@
 //   SKYLOOP_SIM_FAULT      hang | api-unreachable | garbage | truncated, optionally `:<command>`
 //                          (the scenario's `faults:` schedules them in simulated time)
 //   SKYLOOP_SIM_CALL_LOG   append each command's name (queue, logs, launch, ...) to this file
-//   SKYLOOP_SIM_COLOR      always (default) | never | auto (click's rule: colour only on a TTY)
+//   SKYLOOP_SIM_COLOR      auto (default: SkyPilot through a pipe - the CLI's own lines plain, lines relayed
+//                          from the API server keep their codes; all coloured on a TTY) | always | never
 //   SKYLOOP_SIM_CLOUDS     clouds `sky check` reports enabled (default aws,gcp,lambda,runpod)
 import { configureColor } from './ansi.js';
 import { ClickAbort, ClickUsageError, ExitWith, SimConfigError, SkyException } from './errors.js';

@@ -65,7 +65,7 @@ export function simWorld(scenario: Scenario, emulate: string): SimWorld {
           SKYLOOP_SIM_HOME: home,
           SKYLOOP_SIM_SPEED: '0',
           SKYLOOP_SIM_EMULATE: emulate,
-          SKYLOOP_SIM_COLOR: 'auto',
+          SKYLOOP_SIM_COLOR: '', // the default colour mode: what SkyPilot prints through a pipe
           SKYLOOP_SIM_SCENARIO: '',
           SKYLOOP_SIM_FAULT: '',
           SKYLOOP_SIM_CONTROLLER: scenario.controller ?? 'up',
