@@ -50,6 +50,10 @@ export const PatternLibrarySchema = z
     .strictObject({
     schema_version: z.literal(1),
     categories: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), CategorySchema),
+    vocabulary: z
+        .record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.array(z.string().min(3).regex(/^\S.*\S$/).describe('A word or phrase (any letter case, whole words); "a + b" needs both in one line')).min(1))
+        .default({})
+        .describe("General wording per category, read only when no needle of a specific category matched (diagnosis/vocabulary-fallback.ts); never high confidence"),
 })
     .superRefine((lib, ctx) => {
     const seen = new Map();
@@ -67,6 +71,20 @@ export const PatternLibrarySchema = z
                 ctx.addIssue({ code: 'custom', path: ['categories', id, 'caused_by'], message: `${cause} is not a category` });
         }
     }
+    for (const [id, terms] of Object.entries(lib.vocabulary)) {
+        // UNKNOWN and PYTHON_EXCEPTION are what the fallback replaces, not what it guesses.
+        if (!lib.categories[id] || id === 'UNKNOWN' || id === 'PYTHON_EXCEPTION')
+            ctx.addIssue({ code: 'custom', path: ['vocabulary', id], message: `${id} is not a category the vocabulary can name` });
+        const seenTerms = new Set();
+        for (const t of terms) {
+            const key = t.toLowerCase();
+            if (seenTerms.has(key))
+                ctx.addIssue({ code: 'custom', path: ['vocabulary', id], message: `${t} is listed twice` });
+            seenTerms.add(key);
+            if (key.split(' + ').some((p) => p.trim().length < 2))
+                ctx.addIssue({ code: 'custom', path: ['vocabulary', id], message: `${t}: every part of "a + b" needs at least 2 characters` });
+        }
+    }
     for (const required of ['UNKNOWN', 'PYTHON_EXCEPTION']) {
         if (!lib.categories[required])
             ctx.addIssue({ code: 'custom', path: ['categories'], message: `${required} is required` });
@@ -79,5 +97,6 @@ export function loadPatternLibrary(file = join(packageRoot(), 'instructions', 'f
     for (const c of categories)
         for (const name of [c.id, ...c.aliases])
             byName.set(name, c);
-    return { categories, byName };
+    const vocabulary = Object.entries(raw.vocabulary).map(([id, terms]) => ({ category: byName.get(id), terms }));
+    return { categories, byName, vocabulary };
 }

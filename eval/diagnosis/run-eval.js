@@ -6,6 +6,9 @@
 // --engine=DIR measures the build in another checkout (DIR/dist and DIR/instructions) on the same corpus.
 // --blind prints only the test half's totals (accuracy, high-confidence precision), so that tuning on the dev
 // half never shows which test cases or categories are missed.
+// Ablations of the vocabulary fallback (diagnosis/vocabulary-fallback.ts): --no-fallback measures the engine
+// without it (needles, exit codes and statuses only); --fallback-only measures only the logs whose answer the
+// fallback gave (how often its guesses are right), with --blind still totals only for the test half.
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
@@ -23,14 +26,21 @@ const missesArg = args.find((a) => a.startsWith('--misses'));
 const showMisses = missesArg ? (missesArg.split('=')[1] ?? 'dev') : null;
 const blind = args.includes('--blind');
 if (blind && showMisses === 'test') throw new Error('--blind and --misses=test contradict each other');
+const noFallback = args.includes('--no-fallback');
+const fallbackOnly = args.includes('--fallback-only');
+if (noFallback && fallbackOnly) throw new Error('--no-fallback and --fallback-only contradict each other');
+// The fallback's answers say so in their reason (VOCABULARY_REASON in vocabulary-fallback.ts).
+const BY_FALLBACK = /^no specific pattern matched; the wording of /;
 
-const library = loadPatternLibrary(join(root, 'instructions', 'failure-patterns.yaml'));
+const loaded = loadPatternLibrary(join(root, 'instructions', 'failure-patterns.yaml'));
+const library = noFallback ? { ...loaded, vocabulary: [] } : loaded;
 const rows = [];
 for (const c of loadCases()) {
   for (const log of logsOf(c)) {
     const t0 = performance.now();
     const r = analyzeText(log.text, library, { status: c.status ?? null });
     const ms = performance.now() - t0;
+    if (fallbackOnly && !BY_FALLBACK.test(r.confidence_reason)) continue;
     rows.push({ name: log.name, split: c.split, label: c.label, got: r.category, confidence: r.confidence, reason: r.confidence_reason, ms, bytes: Buffer.byteLength(log.text), source: c.source });
   }
 }

@@ -45,6 +45,18 @@ describe('the diagnosis evaluation corpus', () => {
     expect(halves.dev!.confusion).toBeDefined();
   });
 
+  it('--no-fallback and --fallback-only measure the engine without the vocabulary fallback and the fallback alone', () => {
+    const run = (flag: string) => JSON.parse(execFileSync(process.execPath, [fileURLToPath(new URL('../../eval/diagnosis/run-eval.js', import.meta.url)), '--blind', '--json', flag], { encoding: 'utf8' })) as Record<string, { logs: number; high: { n: number } }>;
+    const all = run('--blind');
+    const only = run('--fallback-only');
+    const without = run('--no-fallback');
+    expect(without.test!.logs).toBe(all.test!.logs);
+    // The fallback answers some logs and never says high.
+    expect(only.dev!.logs + only.test!.logs).toBeGreaterThan(0);
+    expect(only.dev!.logs).toBeLessThan(all.dev!.logs);
+    expect(only.test!.high.n).toBe(0);
+  });
+
   it('npm run eval:diagnosis reports accuracy, confidence levels and time per MB on both halves', () => {
     const out = execFileSync(process.execPath, [fileURLToPath(new URL('../../eval/diagnosis/run-eval.js', import.meta.url)), '--json'], { encoding: 'utf8' });
     const halves = JSON.parse(out) as Record<string, { logs: number; accuracy: number; by_confidence: Record<string, { n: number }>; ms_per_mb: number; per_category: object }>;

@@ -33,6 +33,26 @@ describe('the failure-pattern library', () => {
     expect(documented).toEqual(library.categories.map((c) => ({ id: c.id, aliases: c.aliases, priority: c.priority, fixability: c.fixability })));
   });
 
+  it("documents the vocabulary section term for term, in the YAML's order, at the end of failure-patterns.md", () => {
+    const section = md.slice(md.indexOf('\n## Vocabulary fallback\n'));
+    expect(section.length).toBeGreaterThan(30);
+    const documented = section
+      .split('\n')
+      .filter((l) => /^- `[A-Z_0-9]+`: /.test(l))
+      .map((l) => ({ id: unticks(l.slice(2, l.indexOf(':'))), terms: l.slice(l.indexOf(': ') + 2).split('`, `').map(unticks) }));
+    expect(documented).toEqual(library.vocabulary.map((e) => ({ id: e.category.id, terms: e.terms })));
+  });
+
+  it('keeps the vocabulary below the needles: no term is a whole needle of another category', () => {
+    // A term that equals another category's needle would make the fallback contradict the specific match.
+    for (const e of library.vocabulary) {
+      for (const term of e.terms) {
+        const owner = library.categories.find((c) => c.id !== e.category.id && c.detect.any.some((n) => n.text.toLowerCase() === term.toLowerCase()));
+        expect(owner?.id, `${e.category.id}: ${term}`).toBeUndefined();
+      }
+    }
+  });
+
   it('gives the first fatal cause priority over its usual symptoms', () => {
     const p = (id: string) => library.byName.get(id)!.priority;
     expect(p('OOM_CUDA')).toBeGreaterThan(p('NCCL_ERROR'));

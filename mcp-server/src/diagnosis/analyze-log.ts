@@ -6,6 +6,7 @@ import { cleanLine } from '../sky/sky-output-text.js';
 import { fingerprintOf, stripRankPrefix, stripRayPrefix } from './fingerprint.js';
 import type { Category, Fixability, PatternLibrary } from './pattern-library.js';
 import { redact } from '../redaction/redact.js';
+import { guessFromVocabulary, keepTail, readableLines, tailLines, VOCABULARY_REASON, type VocabularyGuess } from './vocabulary-fallback.js';
 
 /** Matches in the last LIVE_TAIL_LINES lines are live; earlier ones may have been recovered from. */
 const LIVE_TAIL_LINES = 300;
@@ -249,6 +250,8 @@ export class LogAnalyzer {
   /** Line numbers of the last `+ true` guard lines. */
   private guards: number[] = [];
   private tailLines: string[] = [];
+  /** The last bytes of the log, read only when the vocabulary fallback is needed. */
+  private tail: Buffer = Buffer.alloc(0);
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
@@ -297,6 +300,7 @@ export class LogAnalyzer {
     const base = this.lineNo;
     this.lineNo += this.scanner.scan(buf, (lineStart, index) => this.onCandidate(buf, lineStart, base + index + 1));
     this.tailLines = [...this.tailLines, ...linesBefore(buf, buf.length, 20)].slice(-20);
+    this.tail = keepTail(this.tail, buf);
   }
 
   private onCandidate(buf: Buffer, start: number, lineNumber: number): void {
@@ -437,6 +441,14 @@ export class LogAnalyzer {
       chosen = early[0].match;
       reason = `only seen early in the log (line ${chosen.line_number}); the job may have recovered from it`;
     }
+    // Below every needle (a bare traceback, framing lines, a status or nothing): a category's general wording.
+    const bare = !succeeded && !byCode && !cause && (best ? best.match.category.id === 'PYTHON_EXCEPTION' : !early[0]);
+    const guess = bare ? this.vocabularyGuess(guarded, fits) : null;
+    if (guess) {
+      category = guess.category;
+      confidence = guess.confidence;
+      reason = `${VOCABULARY_REASON} ${category.id} (${guess.terms.map((t) => `"${t}"`).join(', ')}) at line ${guess.line.line_number}`;
+    }
     category ??= chosen?.category;
     if (!category) {
       // No text matched: the SkyPilot status may still say what happened.
@@ -447,9 +459,9 @@ export class LogAnalyzer {
     if (chosen && chosen.category !== category) chosen = null;
 
     // For an uncaught exception the line that names it is the evidence, not the "Traceback" header.
-    let evidenceLine = chosen?.evidence.line ?? ctx.failure_reason ?? null;
+    let evidenceLine = chosen?.evidence.line ?? guess?.line.text ?? ctx.failure_reason ?? null;
     if (category.id === 'PYTHON_EXCEPTION' && this.exceptionLine) evidenceLine = this.exceptionLine.line;
-    const evidence = chosen ? [redactEvidence(chosen.evidence)] : [];
+    const evidence = chosen ? [redactEvidence(chosen.evidence)] : guess ? [{ category: category.id, line_number: guess.line.line_number, line: redact(guess.line.text), before: [], after: [] }] : [];
     const candidates =
       confidence === 'high'
         ? []
@@ -457,6 +469,7 @@ export class LogAnalyzer {
             .filter((s, i, all) => all.findIndex((o) => o.match.category.id === s.match.category.id) === i)
             .slice(0, 3)
             .map((s): Candidate => ({ category: s.match.category.id, description: s.match.category.description, line_number: s.match.line_number, line: redact(s.match.evidence.line), live: s.live }));
+    if (guess) candidates.unshift(...vocabularyCandidates(guess).filter((c) => !candidates.some((o) => o.category === c.category)));
     // The category the exit code stands for is a candidate too, with SkyPilot's epilogue as its evidence.
     if (confidence !== 'high' && byCode && epilogue && !candidates.some((c) => c.category === byCode.id)) {
       candidates.push({ category: byCode.id, description: byCode.description, line_number: epilogue.line_number, line: redact(epilogue.line), live: true });
@@ -483,6 +496,11 @@ export class LogAnalyzer {
     };
   }
 
+  private vocabularyGuess(guarded: (line: number) => boolean, fits: (c: Category) => boolean): VocabularyGuess | null {
+    const lines = readableLines(tailLines(this.tail, this.lineNo), this.library, guarded);
+    return guessFromVocabulary(lines, this.library, { exceptionLine: this.exceptionLine?.line_number ?? null, fits });
+  }
+
   /** Categories of the launch phase: their errors are failed over until a launch gets through. */
   private isProvisioning(category: Category): boolean {
     return category.detect.where === 'controller' && category.detect.statuses.some((s) => PROVISIONING.has(s));
@@ -501,6 +519,10 @@ export class LogAnalyzer {
 }
 
 const redactEvidence = (e: Evidence): Evidence => ({ ...e, line: redact(e.line) });
+
+/** The fallback's guess and its first runner-up, as candidates for the agent (never live needle matches). */
+const vocabularyCandidates = (g: VocabularyGuess): Candidate[] =>
+  [{ category: g.category, line: g.line }, ...g.others.slice(0, 1)].map((x) => ({ category: x.category.id, description: x.category.description, line_number: x.line.line_number, line: redact(x.line.text), live: true }));
 
 /** Analyse a whole stream (a file, a `sky jobs logs` pipe) in one pass. */
 export async function analyzeStream(stream: Readable, library: PatternLibrary, ctx: AnalyzeContext = {}): Promise<LogAnalysis> {

@@ -57,6 +57,13 @@ export const PatternLibrarySchema = z
   .strictObject({
     schema_version: z.literal(1),
     categories: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), CategorySchema),
+    vocabulary: z
+      .record(
+        z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+        z.array(z.string().min(3).regex(/^\S.*\S$/).describe('A word or phrase (any letter case, whole words); "a + b" needs both in one line')).min(1),
+      )
+      .default({})
+      .describe("General wording per category, read only when no needle of a specific category matched (diagnosis/vocabulary-fallback.ts); never high confidence"),
   })
   .superRefine((lib, ctx) => {
     const seen = new Map<string, string>();
@@ -72,18 +79,35 @@ export const PatternLibrarySchema = z
         if (!lib.categories[cause]) ctx.addIssue({ code: 'custom', path: ['categories', id, 'caused_by'], message: `${cause} is not a category` });
       }
     }
+    for (const [id, terms] of Object.entries(lib.vocabulary)) {
+      // UNKNOWN and PYTHON_EXCEPTION are what the fallback replaces, not what it guesses.
+      if (!lib.categories[id] || id === 'UNKNOWN' || id === 'PYTHON_EXCEPTION') ctx.addIssue({ code: 'custom', path: ['vocabulary', id], message: `${id} is not a category the vocabulary can name` });
+      const seenTerms = new Set<string>();
+      for (const t of terms) {
+        const key = t.toLowerCase();
+        if (seenTerms.has(key)) ctx.addIssue({ code: 'custom', path: ['vocabulary', id], message: `${t} is listed twice` });
+        seenTerms.add(key);
+        if (key.split(' + ').some((p) => p.trim().length < 2)) ctx.addIssue({ code: 'custom', path: ['vocabulary', id], message: `${t}: every part of "a + b" needs at least 2 characters` });
+      }
+    }
     for (const required of ['UNKNOWN', 'PYTHON_EXCEPTION']) {
       if (!lib.categories[required]) ctx.addIssue({ code: 'custom', path: ['categories'], message: `${required} is required` });
     }
   });
 
 export type Category = z.infer<typeof CategorySchema> & { id: string };
-export type PatternLibrary = { categories: Category[]; byName: Map<string, Category> };
+export type PatternLibrary = {
+  categories: Category[];
+  byName: Map<string, Category>;
+  /** The `vocabulary:` section, in file order: a category's general wording for the fallback. */
+  vocabulary: { category: Category; terms: string[] }[];
+};
 
 export function loadPatternLibrary(file = join(packageRoot(), 'instructions', 'failure-patterns.yaml')): PatternLibrary {
   const raw = readYamlFile(file, PatternLibrarySchema);
   const categories = Object.entries(raw.categories).map(([id, c]) => ({ id, ...c }));
   const byName = new Map<string, Category>();
   for (const c of categories) for (const name of [c.id, ...c.aliases]) byName.set(name, c);
-  return { categories, byName };
+  const vocabulary = Object.entries(raw.vocabulary).map(([id, terms]) => ({ category: byName.get(id) as Category, terms }));
+  return { categories, byName, vocabulary };
 }
