@@ -70,6 +70,21 @@ export function opsScenarios(v: ContractVersion): Scenario[] {
       ],
     },
     {
+      // Started jobs with a live controller: SkyPilot's real cancel path (the signal to the controller). No queue
+      // afterwards: the harness's stand-in controller never acts on the signal, a real one would within seconds.
+      id: 'cancel-started',
+      now: NOW,
+      jobs: [
+        { ...job(v, 'training', 'RUNNING', 30 * MIN), controller_alive: true },
+        { ...job(v, 'recovering', 'RECOVERING', 40 * MIN), controller_alive: true },
+        { ...job(v, 'also-training', 'RUNNING', 20 * MIN), controller_alive: true },
+      ],
+      commands: [
+        { argv: cancelArgv('1'), timeout: 120 },
+        { argv: cancelArgv('2', '3'), timeout: 120 },
+      ],
+    },
+    {
       id: 'controller-down',
       now: NOW,
       controller: 'absent',

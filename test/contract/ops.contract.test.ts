@@ -74,6 +74,9 @@ for (const v of VERSIONS) {
       expect(await cli.cancel([3])).toEqual({ cancelled: [], already_terminal: [{ job_id: 3, status: 'SUCCEEDED' }], not_found: [] });
       expect(await cli.cancel([99])).toEqual({ cancelled: [], already_terminal: [], not_found: [99] });
       expect(await cli.cancel([5, 6])).toEqual({ cancelled: [5, 6], already_terminal: [], not_found: [] });
+      const started = replayCli(results('cancel-started'));
+      expect(await started.cancel([1])).toEqual({ cancelled: [1], already_terminal: [], not_found: [] });
+      expect(await started.cancel([2, 3])).toEqual({ cancelled: [2, 3], already_terminal: [], not_found: [] });
     });
   });
   if (!v.venv) it.skip(`SkyPilot ${v.version} is not installed: run ${installCommand(v)}`, () => undefined);

@@ -17,6 +17,8 @@ export interface ContractTask {
 export interface ContractJob {
   name: string;
   user?: string;
+  /** A started job whose controller process is alive (the harness runs a stand-in that never acts on a cancel). */
+  controller_alive?: boolean;
   tasks: ContractTask[];
 }
 

@@ -30,6 +30,7 @@ import select
 import signal
 import socket
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import threading
@@ -156,6 +157,7 @@ class Harness:
         self.vm = cloud_vm_ray_backend
         self.executor = executor
         self.controller = 'up'
+        self.standins = []
         self.queued_r, self.queued_w = os.pipe()
         self.version = sky.__version__
         self._patch_executor()
@@ -467,10 +469,48 @@ class Harness:
                 with open(path, 'w', encoding='utf-8') as f:
                     f.write(''.join(line + '\n' for line in task['log']))
                 _call(state, 'set_local_log_file', job_id=job_id, task_id=task_id, local_log_file=path)
+        if job.get('controller_alive'):
+            self.start_standin_controller(job_id)
         final = [task['events'][-1][0] for task in tasks]
         if all(s[st].is_terminal() for st in final) or final[0] == 'CANCELLED':
             _call(state, 'scheduler_set_done', job_id=job_id)
         return job_id
+
+    def start_standin_controller(self, job_id):
+        """A live stand-in for a started job's controller process (the controller VM runs none here).
+
+        SkyPilot's liveness check finds it alive and a controller (its command line ends like one:
+        `-m sky.jobs.controller … --job-id N`; newer releases also compare its start time), so `sky jobs cancel`
+        takes its real path (the signal) instead of marking the job FAILED_CONTROLLER. It never acts on the signal.
+        """
+        # pylint: disable=import-outside-toplevel
+        import psutil
+        proc = subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, '-c', 'import time; time.sleep(86400)', '-m', 'sky.jobs.controller', '--job-id',
+             str(job_id)], preexec_fn=_die_with_parent, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        self.standins.append(proc)
+        started_at = psutil.Process(proc.pid).create_time()
+        # Where the scheduler records the controller it started (job_info), as each release's schema has it.
+        for db in glob.glob(os.path.expanduser('~/.sky/*jobs*.db')):
+            conn = sqlite3.connect(db)
+            try:
+                columns = [r[1] for r in conn.execute('PRAGMA table_info(job_info)')]
+                if 'controller_pid' not in columns:
+                    continue
+                if 'controller_pid_started_at' in columns:
+                    conn.execute('UPDATE job_info SET controller_pid = ?, controller_pid_started_at = ? WHERE spot_job_id = ?',
+                                 (proc.pid, started_at, job_id))
+                else:
+                    conn.execute('UPDATE job_info SET controller_pid = ? WHERE spot_job_id = ?', (proc.pid, job_id))
+                conn.commit()
+            finally:
+                conn.close()
+
+    def stop_standins(self):
+        for proc in self.standins:
+            proc.kill()
+            proc.wait()
+        self.standins.clear()
 
     # ----- the CLI --------------------------------------------------------------------------------------
 
@@ -535,6 +575,7 @@ class Harness:
                    'SKYLOOP_CONTRACT_NOW': str(scenario['now'])}
             results.append(self.run_cli(command['argv'], env, command.get('timeout', 600)))
         self.stop_workers()
+        self.stop_standins()
         return {'id': scenario['id'], 'job_ids': ids, 'results': results}
 
 
