@@ -12,6 +12,10 @@ const RECENT_MATCHES = 16;
 /** Bytes kept back at the end of a chunk so that a match's following lines are in the same chunk. */
 const LOOKAHEAD_BYTES = 64 * 1024;
 const CHUNK_BYTES = 4 << 20;
+/** The line number SkyPilot's failure_reason is read as. */
+export const FAILURE_REASON_LINE = 0;
+/** 0.14's reason for a failed program: `Job exited with exit code 137 (user program failure). …` (sky/jobs/controller.py). */
+const REASON_EXIT_CODES = /^Job exited with exit codes? \[?([\d, ]+)\]?/;
 /**
  * Multi-string search over raw bytes (Wu–Manber): a shift table over 2-byte blocks of every needle's first
  * WINDOW bytes lets the scan skip up to WINDOW-1 bytes at a time, so its cost barely grows with the number
@@ -225,6 +229,8 @@ export class LogAnalyzer {
                 rest = Buffer.concat([rest, Buffer.from('\n')]);
             this.process(rest);
         }
+        if (ctx.failure_reason)
+            this.readReason(ctx.failure_reason);
         return this.decide(ctx);
     }
     /** Scan a block of whole lines. */
@@ -242,14 +248,7 @@ export class LogAnalyzer {
             this.chained = true;
         if (/^\++ true$/.test(clean.trim()))
             this.guards = [...this.guards, lineNumber].slice(-RECENT_MATCHES);
-        const lower = clean.toLowerCase();
-        const hit = new Map();
-        for (const category of this.library.categories) {
-            const matched = category.detect.any.filter((n) => (n.ignore_case ? lower.includes(n.text.toLowerCase()) : clean.includes(n.text)));
-            if (matched.length > 0 && !category.detect.unless.some((u) => lower.includes(u.toLowerCase()))) {
-                hit.set(category, { context: matched.every((n) => n.context), ambiguous: matched.every((n) => n.ambiguous) });
-            }
-        }
+        const hit = this.categoriesOf(clean);
         if (hit.size === 0)
             return;
         const before = linesBefore(buf, start, CONTEXT_LINES);
@@ -269,6 +268,30 @@ export class LogAnalyzer {
         }
         if (clean.includes(TRACEBACK))
             this.readException(buf, end, lineNumber);
+    }
+    /** The categories whose needles one cleaned line matches (and no `unless` excludes). */
+    categoriesOf(clean) {
+        const lower = clean.toLowerCase();
+        const hit = new Map();
+        for (const category of this.library.categories) {
+            const matched = category.detect.any.filter((n) => (n.ignore_case ? lower.includes(n.text.toLowerCase()) : clean.includes(n.text)));
+            if (matched.length > 0 && !category.detect.unless.some((u) => lower.includes(u.toLowerCase()))) {
+                hit.set(category, { context: matched.every((n) => n.context), ambiguous: matched.every((n) => n.ambiguous) });
+            }
+        }
+        return hit;
+    }
+    /** SkyPilot's failure_reason as line 0: before every log line, so it is each category's first sighting. */
+    readReason(reason) {
+        const line = cleanLine(reason.replace(/\r?\n/g, ' ')).slice(0, MAX_LINE_CHARS);
+        for (const [category, { context, ambiguous }] of this.categoriesOf(line)) {
+            const match = { category, line_number: FAILURE_REASON_LINE, context, ambiguous, evidence: { category: category.id, line_number: FAILURE_REASON_LINE, line, before: [], after: [] } };
+            this.counts.set(category.id, (this.counts.get(category.id) ?? 0) + 1);
+            const firstSeen = this.first.get(category.id);
+            if (!firstSeen || !context || firstSeen.context)
+                this.first.set(category.id, match);
+            this.recent.set(category.id, [match, ...(this.recent.get(category.id) ?? [])].slice(0, RECENT_MATCHES));
+        }
     }
     /** The exception line that closes a traceback: the first non-indented line after the frames. */
     readException(buf, from, tracebackLine) {
@@ -296,11 +319,15 @@ export class LogAnalyzer {
             this.exitCode = m[1].split(',').map((x) => Number(x.trim())).find((c) => c !== 0) ?? 0;
             epilogue = { line: l, line_number: this.lineNo - (this.tailLines.length - 1 - i) };
         }
+        // 0.14 names the exit code in the failure_reason even when the log kept no epilogue.
+        const reasonCodes = this.exitCode === null && ctx.failure_reason ? REASON_EXIT_CODES.exec(ctx.failure_reason) : null;
+        if (reasonCodes)
+            this.exitCode = reasonCodes[1].split(',').map((x) => Number(x.trim())).find((c) => c !== 0) ?? 0;
         const liveFrom = Math.max(1, this.lineNo - LIVE_TAIL_LINES + 1);
         // A step guarded by `|| true` failed without stopping the script: its lines are not a live cause.
         const guarded = (line) => this.guards.some((g) => g > line && g - line <= GUARD_SPAN);
         // A provisioning error before a successful launch was failed over; everything else is live near the end.
-        const isLive = (m) => m.line_number >= liveFrom && !guarded(m.line_number) && !(this.isProvisioning(m.category) && m.line_number < this.lastLaunch);
+        const isLive = (m) => m.line_number === FAILURE_REASON_LINE || m.line_number >= liveFrom && !guarded(m.line_number) && !(this.isProvisioning(m.category) && m.line_number < this.lastLaunch);
         if (this.exceptionLine && guarded(this.exceptionLine.line_number)) {
             this.exceptionType = null;
             this.exceptionLine = null;
@@ -370,7 +397,7 @@ export class LogAnalyzer {
             }
             else {
                 confidence = 'high';
-                reason = `specific pattern at line ${chosen.line_number}, near the end of the log` +
+                reason = (chosen.line_number === FAILURE_REASON_LINE ? "specific pattern in SkyPilot's failure_reason" : `specific pattern at line ${chosen.line_number}, near the end of the log`) +
                     (specificLive.length > 1 ? `; outranks ${specificLive.slice(1).map((s) => s.match.category.id).join(', ')}` : '');
             }
         }
@@ -441,6 +468,7 @@ export class LogAnalyzer {
                 .sort((a, b) => a.first_line - b.first_line),
             lines: this.lineNo,
             bytes: this.bytes,
+            failure_reason: ctx.failure_reason ? redact(ctx.failure_reason) : null,
         };
     }
     vocabularyGuess(guarded, fits) {

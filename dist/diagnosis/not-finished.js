@@ -1,11 +1,13 @@
+import { currentTask } from '../sky/job-record.js';
 import { isTerminal } from '../sky/job-status.js';
 import { SkyError } from '../sky/sky-errors.js';
-/** The job's status from one `sky jobs queue`. */
+/** The job's status from one `sky jobs queue`: that of its current task (a pipeline's failed one, not task 0). */
 export async function jobState(jobId, sky) {
-    const record = (await sky.queue()).records.find((r) => r.job_id === jobId);
-    if (!record)
+    const records = (await sky.queue()).records.filter((r) => r.job_id === jobId);
+    const task = currentTask(records);
+    if (!task)
         throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId}`, 'sky jobs queue', { jobId });
-    return { status: record.status, failure_reason: record.failure_reason };
+    return { status: task.status, failure_reason: task.failure_reason, task_id: task.task_id, tasks: records.length };
 }
 /** What analyze_logs answers for a job that is still running (or pending, starting, recovering, cancelling). */
 export function notFinishedAnalysis(jobId, status) {
@@ -27,6 +29,7 @@ export function notFinishedAnalysis(jobId, status) {
         seen: [],
         lines: 0,
         bytes: 0,
+        failure_reason: null,
         job_id: jobId,
         status,
         log: 'job',

@@ -262,7 +262,7 @@ async function watchAttempt(a, state, task, settings, ctx, io) {
     let triedRegions = [];
     if (!isTerminal(record.status)) {
         if (waitedS !== null) {
-            const log = await controllerLog(a.job_id, record.status, ctx);
+            const log = await controllerLog(a.job_id, record, ctx);
             triedRegions = log.regions;
             synthetic = {
                 category: log.category ?? 'GPU_SOLD_OUT',
@@ -357,9 +357,10 @@ const TRIED_REGION = /Failed to acquire resources in all zones in ([a-z0-9-]+) f
  * says nothing the library knows or cannot be read) and the regions SkyPilot's provisioner tried
  * (sky/backends/cloud_vm_ray_backend.py: "Failed to acquire resources in all zones in <region> for …").
  */
-async function controllerLog(jobId, status, ctx) {
+async function controllerLog(jobId, record, ctx) {
     try {
-        const a = await analyzeJob(jobId, ctx.sky, ctx.library, { status, failure_reason: null });
+        // The queue's failure_reason is evidence too (SkyPilot's own verdict, when it gave one).
+        const a = await analyzeJob(jobId, ctx.sky, ctx.library, { status: record.status, failure_reason: record.failure_reason });
         const lines = a.evidence.flatMap((e) => [...e.before, e.line, ...e.after]);
         const regions = [...new Set(lines.flatMap((l) => TRIED_REGION.exec(l)?.[1] ?? []))];
         return { category: a.category === 'UNKNOWN' ? null : a.category, line: a.evidence[0]?.line ?? null, regions };

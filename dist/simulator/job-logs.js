@@ -2,7 +2,7 @@
 // size can be (re-)read with bounded memory and grows as simulated time passes.
 import { DIM, FORE, RESET } from './ansi.js';
 import { categoryLines } from './failure-library.js';
-import { attempts } from './timeline.js';
+import { attempts, plannedExitCodes } from './timeline.js';
 function hash32(a, b) {
     let h = (a * 0x9e3779b1) ^ (b * 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
@@ -112,7 +112,7 @@ function* failureLines(job, task, att, pids, setup) {
         };
     }
     else if (task.log.nodes > 1) {
-        const codes = [rc, ...Array.from({ length: task.log.nodes - 1 }, () => 137)];
+        const codes = plannedExitCodes(task.log, false);
         yield {
             at,
             text: `ERROR: ${FORE.red}Job 1 failed with return code list:${RESET} [${codes.join(', ')}] (A Worker failed with return code ${rc}, SkyPilot cleaned up the processes on other nodes with return code 137)`,

@@ -32,7 +32,7 @@ function echoTexts(script) {
     return out;
 }
 /** Builds one task's timeline starting at t0 (when it is submitted). */
-export function buildTask(spec, rule, scenario, jobId, t0) {
+export function buildTask(spec, rule, scenario, jobId, t0, has = { exitCodesInReason: false }) {
     let outcome = rule?.outcome ?? 'succeed';
     const cat = rule?.category ? getCategory(rule.category) : undefined;
     // A `fail` outcome takes its shape from the category's status in the failure-log library.
@@ -118,7 +118,6 @@ export function buildTask(spec, rule, scenario, jobId, t0) {
             const setupPhase = finalOutcome === 'fail_setup' || cat?.phase === 'setup';
             runFor = failAt ?? (setupPhase ? 60 : 10 * 60);
             final = setupPhase ? 'FAILED_SETUP' : cat?.status && cat.status.startsWith('FAILED') ? cat.status : 'FAILED';
-            task.fr = rule?.reason ?? failReason;
             task.log.ph = setupPhase ? 'setup' : 'run';
             if (rule?.category)
                 task.log.cat = rule.category;
@@ -127,12 +126,14 @@ export function buildTask(spec, rule, scenario, jobId, t0) {
             task.log.rc = rule?.exit_code ?? cat?.exitCode ?? 1;
             if (setupPhase)
                 task.log.sd = runFor;
+            task.fr = rule?.reason ?? (has.exitCodesInReason ? `${exitCodeText(plannedExitCodes(task.log, setupPhase))} (user program failure). ${failReason}` : failReason);
             break;
         }
         case 'failed_controller':
             runFor = failAt ?? 5 * 60;
             final = 'FAILED_CONTROLLER';
-            task.fr = rule?.reason ?? `Controller process has exited abnormally. For more details, run: sky jobs logs --controller ${jobId}`;
+            // sky/jobs/utils.py (every release): the reason the status check found, in parentheses.
+            task.fr = rule?.reason ?? `Controller process has exited abnormally (Controller process is dead). For more details, run: sky jobs logs --controller ${jobId}`;
             break;
         default:
             runFor = rule?.duration ?? scenario.defaults?.duration ?? DEFAULT_DURATION;
@@ -146,14 +147,39 @@ export function buildTask(spec, rule, scenario, jobId, t0) {
     tl.push([final, end]);
     return { task, end, final };
 }
-/** A precheck category's failure_reason: its last `[sky.exceptions.…] …` line, if any. */
+/**
+ * A precheck category's failure_reason: its last `[sky.exceptions.…] …` line, else its last
+ * `sky.exceptions.X: …` line in the bracketed form the controller stores (`format_exception(e,
+ * use_bracket=True)`, sky/jobs/controller.py); only the message's first line is kept.
+ */
 function bracketReason(category) {
     const lines = categoryLines(category);
     for (let i = lines.length - 1; i >= 0; i--)
         if (/^\[[\w.]+\] /.test(lines[i]))
             return lines[i];
+    for (let i = lines.length - 1; i >= 0; i--) {
+        const m = /^(sky\.exceptions\.\w+): (.*)$/.exec(lines[i]);
+        if (m)
+            return `[${m[1]}] ${m[2]}`;
+    }
     return undefined;
 }
+/**
+ * The exit codes a failed attempt's job records, one per node (sky/backends/task_codegen.py set_exit_codes):
+ * those of the category log's epilogue, else the failing node's code, with 137 for the nodes SkyPilot
+ * cleaned up after a run failure and 0 for the nodes whose setup succeeded.
+ */
+export function plannedExitCodes(log, setup) {
+    for (const l of log.cat ? categoryLines(log.cat) : []) {
+        const m = /^ERROR: Job \d+ failed with return code list: \[([\d, ]+)\]/.exec(l);
+        if (m)
+            return m[1].split(',').map((x) => Number(x.trim()));
+    }
+    const rc = log.rc ?? 1;
+    return [rc, ...Array.from({ length: log.nodes - 1 }, () => (setup ? 0 : 137))];
+}
+/** How 0.14's controller names them (sky/jobs/controller.py): `exit code 1`, or `exit codes [1, 137]`. */
+const exitCodeText = (codes) => (codes.length === 1 ? `Job exited with exit code ${codes[0]}` : `Job exited with exit codes [${codes.join(', ')}]`);
 function loopStatusAt(loop, t) {
     if (t < loop.from || (loop.until !== undefined && t >= loop.until))
         return undefined;

@@ -36,7 +36,7 @@ async function pass(store, ctx, settings, clock) {
     if (repeat.length > 0)
         await ctx.sky.cancel(repeat.map((r) => r.job_id));
     for (const s of stuckToCancel(m, ctx.now(), settings)) {
-        const category = await controllerCategory(ctx, s.job_id, s.status);
+        const category = await controllerCategory(ctx, s.job_id, s.status, currentAttempt(findEntry(m, s.condition))?.failure_reason ?? null);
         m = await store.update((x) => {
             const a = currentAttempt(findEntry(x, s.condition));
             if (a?.job_id !== s.job_id || a.cancel !== null)
@@ -117,9 +117,10 @@ function markCancelled(m, jobs, reason, at) {
     }
 }
 /** What the controller log says kept the job waiting (no capacity, quota, infeasible…); null if unreadable. */
-async function controllerCategory(ctx, jobId, status) {
+async function controllerCategory(ctx, jobId, status, failureReason) {
     try {
-        return (await ctx.diagnose({ job_id: jobId, status, failure_reason: null })).category;
+        // The queue's failure_reason (folded into the manifest by the last poll) is evidence too.
+        return (await ctx.diagnose({ job_id: jobId, status, failure_reason: failureReason })).category;
     }
     catch {
         return null;

@@ -328,7 +328,7 @@ export async function jobsLaunch(argv, p) {
                 });
                 continue;
             }
-            const built = buildTask(r.spec, match?.rule, scenario, id, t0);
+            const built = buildTask(r.spec, match?.rule, scenario, id, t0, p.has);
             if (match)
                 built.task.rule = match.index;
             if (t0 !== now)

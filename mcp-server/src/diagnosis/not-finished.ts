@@ -1,18 +1,23 @@
 // A job that has not ended has no root cause yet: its log so far says nothing about how it will end.
 import type { SkyPort } from '../factorial/factorial-context.js';
+import { currentTask } from '../sky/job-record.js';
 import { isTerminal } from '../sky/job-status.js';
 import { SkyError } from '../sky/sky-errors.js';
 
 export interface JobState {
   status: string;
   failure_reason: string | null;
+  /** The task that decides the job's status (a pipeline's failed task), and how many tasks the job has. */
+  task_id: number;
+  tasks: number;
 }
 
-/** The job's status from one `sky jobs queue`. */
+/** The job's status from one `sky jobs queue`: that of its current task (a pipeline's failed one, not task 0). */
 export async function jobState(jobId: number, sky: Pick<SkyPort, 'queue'>): Promise<JobState> {
-  const record = (await sky.queue()).records.find((r) => r.job_id === jobId);
-  if (!record) throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId}`, 'sky jobs queue', { jobId });
-  return { status: record.status, failure_reason: record.failure_reason };
+  const records = (await sky.queue()).records.filter((r) => r.job_id === jobId);
+  const task = currentTask(records);
+  if (!task) throw new SkyError('job_not_found', `SkyPilot has no managed job with id ${jobId}`, 'sky jobs queue', { jobId });
+  return { status: task.status, failure_reason: task.failure_reason, task_id: task.task_id, tasks: records.length };
 }
 
 /** What analyze_logs answers for a job that is still running (or pending, starting, recovering, cancelling). */
@@ -34,6 +39,7 @@ export function notFinishedAnalysis(jobId: number, status: string) {
     seen: [],
     lines: 0,
     bytes: 0,
+    failure_reason: null,
     job_id: jobId,
     status,
     log: 'job' as const,

@@ -3,7 +3,7 @@
 
 import { DIM, FORE, RESET } from './ansi.js';
 import { categoryLines } from './failure-library.js';
-import { attempts, type Attempt, type JobRecord, type TaskRecord } from './timeline.js';
+import { attempts, plannedExitCodes, type Attempt, type JobRecord, type TaskRecord } from './timeline.js';
 
 export interface TimedLine {
   at: number;
@@ -112,7 +112,7 @@ function* failureLines(job: JobRecord, task: TaskRecord, att: Attempt, pids: num
       text: `ERROR: ${FORE.red}Job 1's setup failed. Failed workers: (pid=${pids[0]}, returncode=${rc}). See error logs above for more details.${RESET}`,
     };
   } else if (task.log.nodes > 1) {
-    const codes = [rc, ...Array.from({ length: task.log.nodes - 1 }, () => 137)];
+    const codes = plannedExitCodes(task.log, false);
     yield {
       at,
       text: `ERROR: ${FORE.red}Job 1 failed with return code list:${RESET} [${codes.join(', ')}] (A Worker failed with return code ${rc}, SkyPilot cleaned up the processes on other nodes with return code 137)`,

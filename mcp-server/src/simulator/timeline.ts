@@ -6,6 +6,7 @@ import { isTerminal } from '../sky/job-status.js';
 import { categoryLines, getCategory } from './failure-library.js';
 import type { OutcomeName, Rule, Scenario } from './scenario.js';
 import type { TrackingPlan } from './tracking.js';
+import type { Profile } from './versions.js';
 
 /** [status, simulated UNIX seconds]. */
 export type Transition = [string, number];
@@ -129,6 +130,7 @@ export function buildTask(
   scenario: Scenario,
   jobId: number,
   t0: number,
+  has: Pick<Profile['has'], 'exitCodesInReason'> = { exitCodesInReason: false },
 ): BuiltTask {
   let outcome: OutcomeName = rule?.outcome ?? 'succeed';
   const cat = rule?.category ? getCategory(rule.category) : undefined;
@@ -217,18 +219,19 @@ export function buildTask(
       const setupPhase = finalOutcome === 'fail_setup' || cat?.phase === 'setup';
       runFor = failAt ?? (setupPhase ? 60 : 10 * 60);
       final = setupPhase ? 'FAILED_SETUP' : cat?.status && cat.status.startsWith('FAILED') ? cat.status : 'FAILED';
-      task.fr = rule?.reason ?? failReason;
       task.log.ph = setupPhase ? 'setup' : 'run';
       if (rule?.category) task.log.cat = rule.category;
       if (cat?.phase === 'provision') delete task.log.cat;
       task.log.rc = rule?.exit_code ?? cat?.exitCode ?? 1;
       if (setupPhase) task.log.sd = runFor;
+      task.fr = rule?.reason ?? (has.exitCodesInReason ? `${exitCodeText(plannedExitCodes(task.log, setupPhase))} (user program failure). ${failReason}` : failReason);
       break;
     }
     case 'failed_controller':
       runFor = failAt ?? 5 * 60;
       final = 'FAILED_CONTROLLER';
-      task.fr = rule?.reason ?? `Controller process has exited abnormally. For more details, run: sky jobs logs --controller ${jobId}`;
+      // sky/jobs/utils.py (every release): the reason the status check found, in parentheses.
+      task.fr = rule?.reason ?? `Controller process has exited abnormally (Controller process is dead). For more details, run: sky jobs logs --controller ${jobId}`;
       break;
     default:
       runFor = rule?.duration ?? scenario.defaults?.duration ?? DEFAULT_DURATION;
@@ -242,12 +245,37 @@ export function buildTask(
   return { task, end, final };
 }
 
-/** A precheck category's failure_reason: its last `[sky.exceptions.…] …` line, if any. */
+/**
+ * A precheck category's failure_reason: its last `[sky.exceptions.…] …` line, else its last
+ * `sky.exceptions.X: …` line in the bracketed form the controller stores (`format_exception(e,
+ * use_bracket=True)`, sky/jobs/controller.py); only the message's first line is kept.
+ */
 function bracketReason(category: string): string | undefined {
   const lines = categoryLines(category);
   for (let i = lines.length - 1; i >= 0; i--) if (/^\[[\w.]+\] /.test(lines[i]!)) return lines[i];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /^(sky\.exceptions\.\w+): (.*)$/.exec(lines[i]!);
+    if (m) return `[${m[1]}] ${m[2]}`;
+  }
   return undefined;
 }
+
+/**
+ * The exit codes a failed attempt's job records, one per node (sky/backends/task_codegen.py set_exit_codes):
+ * those of the category log's epilogue, else the failing node's code, with 137 for the nodes SkyPilot
+ * cleaned up after a run failure and 0 for the nodes whose setup succeeded.
+ */
+export function plannedExitCodes(log: LogPlan, setup: boolean): number[] {
+  for (const l of log.cat ? categoryLines(log.cat) : []) {
+    const m = /^ERROR: Job \d+ failed with return code list: \[([\d, ]+)\]/.exec(l);
+    if (m) return m[1]!.split(',').map((x) => Number(x.trim()));
+  }
+  const rc = log.rc ?? 1;
+  return [rc, ...Array.from({ length: log.nodes - 1 }, () => (setup ? 0 : 137))];
+}
+
+/** How 0.14's controller names them (sky/jobs/controller.py): `exit code 1`, or `exit codes [1, 137]`. */
+const exitCodeText = (codes: number[]) => (codes.length === 1 ? `Job exited with exit code ${codes[0]}` : `Job exited with exit codes [${codes.join(', ')}]`);
 
 export interface TaskView {
   status: string;

@@ -15,10 +15,15 @@ export interface Profile {
     jobGroupFields: boolean;
     /** The server fills only the fields the CLI asks for (priority, is_job_group, last_recovered_at stay null); 0.14. */
     fieldsAsRequested: boolean;
+    /**
+     * A failed program's failure_reason names its exit codes, `Job exited with exit code 1 (user program
+     * failure). To see the details, …` (sky/jobs/controller.py); before: only `To see the details, …`. 0.14.
+     */
+    exitCodesInReason: boolean;
   };
 }
 
-const BEFORE_014 = { eventReasons: false, jobGroupFields: false, fieldsAsRequested: false };
+const BEFORE_014 = { eventReasons: false, jobGroupFields: false, fieldsAsRequested: false, exitCodesInReason: false };
 const PROFILES: Record<string, Profile> = {
   '0.9.3': { id: '0.9.3', version: '0.9.3', has: BEFORE_014 },
   // The latest 0.10 on the package index. `0.10.6` (a source branch, never released) is kept as an alias.
@@ -28,7 +33,7 @@ const PROFILES: Record<string, Profile> = {
   // commands follow the newest release.
   '0.12.3.post1': { id: 'current', version: '0.12.3.post1', has: BEFORE_014 },
   // The newest release on the package index.
-  current: { id: 'current', version: '0.14.1', has: { eventReasons: true, jobGroupFields: true, fieldsAsRequested: true } },
+  current: { id: 'current', version: '0.14.1', has: { eventReasons: true, jobGroupFields: true, fieldsAsRequested: true, exitCodesInReason: true } },
 };
 
 export const EMULATE_NAMES = Object.keys(PROFILES);

@@ -65,7 +65,7 @@ async function pass(store: ExperimentStore, ctx: FactorialContext, settings: Sup
   if (repeat.length > 0) await ctx.sky.cancel(repeat.map((r) => r.job_id));
 
   for (const s of stuckToCancel(m, ctx.now(), settings)) {
-    const category = await controllerCategory(ctx, s.job_id, s.status);
+    const category = await controllerCategory(ctx, s.job_id, s.status, currentAttempt(findEntry(m, s.condition))?.failure_reason ?? null);
     m = await store.update((x) => {
       const a = currentAttempt(findEntry(x, s.condition));
       if (a?.job_id !== s.job_id || a.cancel !== null) return { events: [], result: x };
@@ -150,9 +150,10 @@ function markCancelled(m: Manifest, jobs: JobRef[], reason: string, at: string):
 }
 
 /** What the controller log says kept the job waiting (no capacity, quota, infeasible…); null if unreadable. */
-async function controllerCategory(ctx: FactorialContext, jobId: number, status: string): Promise<string | null> {
+async function controllerCategory(ctx: FactorialContext, jobId: number, status: string, failureReason: string | null): Promise<string | null> {
   try {
-    return (await ctx.diagnose({ job_id: jobId, status, failure_reason: null })).category;
+    // The queue's failure_reason (folded into the manifest by the last poll) is evidence too.
+    return (await ctx.diagnose({ job_id: jobId, status, failure_reason: failureReason })).category;
   } catch {
     return null;
   }

@@ -341,7 +341,7 @@ export async function jobsLaunch(argv: string[], p: Profile): Promise<number> {
         });
         continue;
       }
-      const built = buildTask(r.spec, match?.rule, scenario, id, t0);
+      const built = buildTask(r.spec, match?.rule, scenario, id, t0, p.has);
       if (match) built.task.rule = match.index;
       if (t0 !== now) built.task.tl[0] = ['PENDING', now];
       tasks.push(built.task);
