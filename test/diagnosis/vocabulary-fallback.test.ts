@@ -102,6 +102,13 @@ describe('the vocabulary fallback', () => {
     expect(exc).toMatchObject({ category: { id: 'STORAGE_ACCESS' }, score: 8, line: { line_number: 2 } });
   });
 
+  it("drops file paths but keeps URLs and TensorFlow's device names, whose segments hold a colon", () => {
+    const read = (text: string) => readableLines([{ line_number: 1, text }], library)[0]?.text ?? '';
+    expect(read('E at /opt/conda/lib/python3.10/site-packages/torch/cuda/memory.py:12] oops')).not.toContain('memory');
+    expect(read('reading s3://bucket/oom_logs/x failed')).toContain('s3://bucket/oom_logs/x');
+    expect(read('OOM when allocating tensor on /job:localhost/replica:0/task:0/device:GPU:0 by allocator GPU_0_bfc')).toContain('device:GPU:0');
+  });
+
   it('the shipped PYTHON_EXCEPTION sample (a code bug) gives the vocabulary nothing to guess', () => {
     const dir = new URL('../../mcp-server/src/simulator/failure-logs/', import.meta.url);
     const text = readFileSync(new URL('PYTHON_EXCEPTION.log', dir), 'utf8');

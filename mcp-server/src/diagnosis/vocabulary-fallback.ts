@@ -59,8 +59,9 @@ const NOISE = [
 const FRAME = /^\s*File "/;
 // SkyPilot's logger prefix (`I 06-03 14:00:13.396 PID=2075 controller.py:192] `): its file name is not the message.
 const SKY_LOGGER = /^[DIWEC] \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: PID=\d+)? [\w.-]+:\d+\] /;
-// Paths: a `memory.py` or `/data/oom_tests/` in a path is not what went wrong (URLs such as s3://… stay).
-const ABSOLUTE_PATH = /(^|[\s"'(=])(?:~|\.{1,2})?\/[^\s"')]*/g;
+// Paths: a `memory.py` or `/data/oom_tests/` in a path is not what went wrong (URLs such as s3://… stay, and
+// so do TensorFlow's device names, `/job:localhost/replica:0/task:0/device:GPU:0`, whose segments hold a colon).
+const ABSOLUTE_PATH = /(^|[\s"'(=])(?:~|\.{1,2})?\/[\w.@+-]+(?:\/[\w.@+-]+)*(?::\d+)*(?![\w.@+-]|:[A-Za-z])/g;
 const PYTHON_FILE = /[\w.-]*(?:\/[\w.-]+)*\.py\b/g;
 
 export interface TailLine {
