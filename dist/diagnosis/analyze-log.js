@@ -416,7 +416,7 @@ export class LogAnalyzer {
         }
         // Below every needle (a bare traceback, framing lines, a status or nothing): a category's general wording.
         const bare = !succeeded && !byCode && !cause && (best ? best.match.category.id === 'PYTHON_EXCEPTION' : !early[0]);
-        const guess = bare ? this.vocabularyGuess(guarded, fits) : null;
+        const guess = bare ? this.vocabularyGuess(guarded, fits, ctx.failure_reason ?? null) : null;
         if (guess) {
             category = guess.category;
             confidence = guess.confidence;
@@ -471,8 +471,10 @@ export class LogAnalyzer {
             failure_reason: ctx.failure_reason ? redact(ctx.failure_reason) : null,
         };
     }
-    vocabularyGuess(guarded, fits) {
-        const lines = readableLines(tailLines(this.tail, this.lineNo), this.library, guarded);
+    vocabularyGuess(guarded, fits, failureReason) {
+        // SkyPilot's failure_reason is read too, as its line 0 (its generic wordings are skipped like any wrapper line).
+        const reason = failureReason ? [{ line_number: FAILURE_REASON_LINE, text: cleanLine(failureReason.replace(/\r?\n/g, ' ')).slice(0, MAX_LINE_CHARS) }] : [];
+        const lines = readableLines([...reason, ...tailLines(this.tail, this.lineNo)], this.library, (n) => n !== FAILURE_REASON_LINE && guarded(n));
         return guessFromVocabulary(lines, this.library, { exceptionLine: this.exceptionLine?.line_number ?? null, fits });
     }
     /** Categories of the launch phase: their errors are failed over until a launch gets through. */

@@ -67,6 +67,15 @@ describe('the vocabulary fallback', () => {
     for (const r of [creds, bucket]) expect(r.confidence).not.toBe('high');
   });
 
+  it("reads SkyPilot's failure_reason as line 0 when its words are all there is", () => {
+    const log = job(traceback('RuntimeError: step 812 failed'));
+    const r = analyzeText(log, library, { status: 'FAILED', failure_reason: 'Job exited with exit code 1: the node reported uncorrectable ECC errors on GPU 3' });
+    expect(r).toMatchObject({ category: 'GPU_HARDWARE', evidence: [{ line_number: 0 }] });
+    expect(r.confidence).not.toBe('high');
+    // ...and a generic reason adds nothing.
+    expect(analyzeText(log, library, { status: 'FAILED', failure_reason: 'Job exited with exit code 1 (user program failure).' }).category).toBe('PYTHON_EXCEPTION');
+  });
+
   it('does not read a step that a `|| true` guard covered, nor warnings', () => {
     const log = job(['pip: could not install apex, skipping', '+ true', 'UserWarning: ran out of memory in the tokenizer cache; falling back to disk', ...traceback('ValueError: expected 3 channels, got 4')]);
     expect(analyzeText(log, library, { status: 'FAILED' }).category).toBe('PYTHON_EXCEPTION');

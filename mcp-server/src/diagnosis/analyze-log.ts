@@ -476,7 +476,7 @@ export class LogAnalyzer {
     }
     // Below every needle (a bare traceback, framing lines, a status or nothing): a category's general wording.
     const bare = !succeeded && !byCode && !cause && (best ? best.match.category.id === 'PYTHON_EXCEPTION' : !early[0]);
-    const guess = bare ? this.vocabularyGuess(guarded, fits) : null;
+    const guess = bare ? this.vocabularyGuess(guarded, fits, ctx.failure_reason ?? null) : null;
     if (guess) {
       category = guess.category;
       confidence = guess.confidence;
@@ -530,8 +530,10 @@ export class LogAnalyzer {
     };
   }
 
-  private vocabularyGuess(guarded: (line: number) => boolean, fits: (c: Category) => boolean): VocabularyGuess | null {
-    const lines = readableLines(tailLines(this.tail, this.lineNo), this.library, guarded);
+  private vocabularyGuess(guarded: (line: number) => boolean, fits: (c: Category) => boolean, failureReason: string | null): VocabularyGuess | null {
+    // SkyPilot's failure_reason is read too, as its line 0 (its generic wordings are skipped like any wrapper line).
+    const reason = failureReason ? [{ line_number: FAILURE_REASON_LINE, text: cleanLine(failureReason.replace(/\r?\n/g, ' ')).slice(0, MAX_LINE_CHARS) }] : [];
+    const lines = readableLines([...reason, ...tailLines(this.tail, this.lineNo)], this.library, (n) => n !== FAILURE_REASON_LINE && guarded(n));
     return guessFromVocabulary(lines, this.library, { exceptionLine: this.exceptionLine?.line_number ?? null, fits });
   }
 
