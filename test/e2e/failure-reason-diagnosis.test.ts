@@ -35,6 +35,10 @@ describe("SkyPilot's failure_reason in the diagnosis, end to end", () => {
       expect(r.isError).toBeFalsy();
       expect(r.structuredContent).toMatchObject({ category: 'OOM_CUDA', status: 'FAILED', task_id: 1, log: 'job', failure_reason: reason });
       expect((r.structuredContent as { log_reason: string }).log_reason).toMatch(/task 1 of 3/);
+      // Text the agent already has, with the reason job_status showed it.
+      const precheck = "[sky.exceptions.ResourcesUnavailableError] Task 'train' requires AWS which is not enabled. To enable access, change the task cloud requirement or run: sky check aws";
+      const t = await client.callTool({ name: 'analyze_logs', arguments: { text: 'Launching managed job\n', status: 'FAILED_PRECHECKS', failure_reason: precheck } }, CallToolResultSchema, { timeout: MCP_CALL_LIMIT_MS });
+      expect(t.structuredContent).toMatchObject({ category: 'CLOUD_CREDENTIALS', confidence: 'high', failure_reason: precheck, evidence: [{ line_number: 0, line: precheck }] });
     } finally {
       await client.close();
     }
@@ -56,5 +60,15 @@ describe("SkyPilot's failure_reason in the diagnosis, end to end", () => {
     const text = await execa(SKYLOOP, ['analyze-logs', '--job', '1'], { env });
     expect(text.stdout).toContain(`SkyPilot's failure reason: ${reason}`);
     expect(text.stdout).toMatch(/read the controller log: SkyPilot kept no log of the job/);
+  });
+
+  it('skyloop analyze-logs <file> --failure-reason reads the reason as evidence', async () => {
+    const file = join(tempDir('reason-file'), 'controller.log');
+    writeFileSync(file, 'Launching managed job train from jobs controller...\nManaged job cluster launched.\n');
+    const reason = 'Controller process has exited abnormally (Controller process is dead). For more details, run: sky jobs logs --controller 3';
+    const r = await execa(SKYLOOP, ['analyze-logs', file, '--status', 'FAILED_CONTROLLER', '--failure-reason', reason, '--json']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ category: 'CONTROLLER_FAILURE', confidence: 'high', failure_reason: reason, evidence: [{ line_number: 0 }] });
+    const refused = await execa(SKYLOOP, ['analyze-logs', '--job', '3', '--failure-reason', reason], { reject: false });
+    expect(refused.exitCode).toBe(2);
   });
 });

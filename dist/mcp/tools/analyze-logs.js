@@ -55,10 +55,15 @@ export function registerAnalyzeLogs(server, ctx) {
             path: z.string().optional().describe("Path of a log file under the project or outputs directory; a relative path is the client's project's"),
             text: z.string().max(1_000_000).optional().describe('Log text'),
             status: z.string().optional().describe('SkyPilot status the job ended in (for path/text)'),
+            failure_reason: z
+                .string()
+                .max(20_000)
+                .optional()
+                .describe("SkyPilot's failure_reason for the job (for path/text; job_status shows it): evidence, read as line 0 of the log"),
         },
         outputSchema: AnalysisSchema.shape,
         annotations: { readOnlyHint: true, openWorldHint: true },
-    }, async ({ job_id, path, text, status }, extra) => {
+    }, async ({ job_id, path, text, status, failure_reason }, extra) => {
         const given = [job_id, path, text].filter((x) => x !== undefined).length;
         if (given !== 1)
             throw new Error('give exactly one of job_id, path or text');
@@ -71,8 +76,8 @@ export function registerAnalyzeLogs(server, ctx) {
         const analysis = job_id !== undefined
             ? await analyzeJob(job_id, ctx.sky, library, state ?? undefined)
             : path !== undefined
-                ? await analyzeStream(createReadStream(await projectFile(server, path, { what: 'analyze_logs path', roots: [ctx.outputsDir], maxBytes: MAX_LOG_FILE_BYTES }), { signal: extra.signal }), library, { status: status ?? null })
-                : analyzeText(text, library, { status: status ?? null });
+                ? await analyzeStream(createReadStream(await projectFile(server, path, { what: 'analyze_logs path', roots: [ctx.outputsDir], maxBytes: MAX_LOG_FILE_BYTES }), { signal: extra.signal }), library, { status: status ?? null, failure_reason: failure_reason ?? null })
+                : analyzeText(text, library, { status: status ?? null, failure_reason: failure_reason ?? null });
         return toolResult(analysis, `${analysis.category} (confidence ${analysis.confidence}, ${analysis.fixability}): ${analysis.evidence[0]?.line ?? analysis.description}\nfix: ${analysis.fix_strategy}`);
     });
 }
