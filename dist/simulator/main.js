@@ -4,7 +4,9 @@
 //   SKYLOOP_SIM_HOME       state directory (default ~/.skyloop/sky-sim)
 //   SKYLOOP_SIM_SPEED      simulated seconds per real second (default 60; 0 freezes the clock)
 //   SKYLOOP_SIM_SCENARIO   scenario YAML (default <home>/scenario.yaml if present)
-//   SKYLOOP_SIM_EMULATE    0.9.3 | 0.10.5 (alias 0.10.6) | 0.12.3.post1 | current = 0.14.1 (or `--emulate X` before the subcommand)
+//   SKYLOOP_SIM_EMULATE    the SkyPilot release to print like (or `--emulate X` before the subcommand): 0.9.3 |
+//                          0.10.5 (alias 0.10.6) | 0.11.2 | 0.12.3.post1 | 0.13.0 | 0.14.1 = current (the default);
+//                          what each release has is in versions.ts, proven by test/contract/
 //   SKYLOOP_SIM_CONTROLLER up (default) | stopped | absent: the jobs controller's cluster
 //   SKYLOOP_SIM_FAULT      hang | api-unreachable | garbage | truncated, optionally `:<command>`
 //                          (the scenario's `faults:` schedules them in simulated time)
@@ -97,7 +99,7 @@ async function run(argvIn) {
         return 0;
     }
     if (first === '--help' || first === '-h' || first === undefined) {
-        await stdout.line('Usage: sky [OPTIONS] COMMAND [ARGS]...\n\n  SkyPilot simulator (skyloop sky-sim).\n\nCommands:\n  check      Check which clouds are available to use.\n  gpus       SkyPilot GPU/Accelerator CLI.\n  jobs       Managed Jobs CLI (jobs with auto-recovery).\n  show-gpus  Show supported GPU/TPU/accelerators and their prices.\n  sim        Simulator controls: advance <seconds> | reset | now (the clock); rules (jobs per scenario rule, warns about rules that matched none); registry [--port N] (an OCI registry on 127.0.0.1); push <127.0.0.1:port/repo:tag> [--label K=V] (push an image to it)');
+        await stdout.line(`Usage: sky [OPTIONS] COMMAND [ARGS]...\n\n  SkyPilot simulator (skyloop sky-sim).\n\nOptions:\n  --emulate VERSION  Print like this SkyPilot release: ${EMULATE_NAMES.join(' | ')} (default: current = ${profileFor('current').version}).\n\nCommands:\n  check      Check which clouds are available to use.\n  gpus       SkyPilot GPU/Accelerator CLI.\n  jobs       Managed Jobs CLI (jobs with auto-recovery).\n  show-gpus  Show supported GPU/TPU/accelerators and their prices.\n  sim        Simulator controls: advance <seconds> | reset | now (the clock); rules (jobs per scenario rule, warns about rules that matched none); registry [--port N] (an OCI registry on 127.0.0.1); push <127.0.0.1:port/repo:tag> [--label K=V] (push an image to it)`);
         return 0;
     }
     if (first?.startsWith('-')) {

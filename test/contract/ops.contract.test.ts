@@ -19,8 +19,7 @@ function replayCli(results: CommandResult[]): SkyCli {
   return new SkyCli({ bin: REPLAY, env: { SKYLOOP_REPLAY: file }, retries: 0, timeoutMs: 60_000 });
 }
 
-// The oldest release and the newest: where the known differences lie.
-const VERSIONS = CONTRACT_VERSIONS.filter((v) => ['0.9.3', '0.14.1'].includes(v.version));
+const VERSIONS = CONTRACT_VERSIONS;
 const runs = new Map(VERSIONS.map((v) => [v.version, v.venv ? runHarness(v, opsScenarios(v)) : undefined]));
 
 const OUTCOMES = ['succeeded', 'failed', 'cancelled', 'succeeded', 'failed', 'cancelled'];
@@ -41,7 +40,7 @@ for (const v of VERSIONS) {
     const find = (id: string, argv: string[]) => results(id).find((c) => c.argv.join(' ') === argv.join(' '))!;
 
     it.each(scenarios.map((s) => [s.id, s] as const))('%s: the simulator prints the same text and exits alike', async (_id, scenario) => {
-      const sim = simWorld(scenario, v.emulate!);
+      const sim = simWorld(scenario, v.emulate);
       for (const c of results(scenario.id)) {
         const s = await sim.run(c.argv);
         if (accepted(v.version, scenario.id, c.argv)) {

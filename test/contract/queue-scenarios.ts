@@ -65,7 +65,8 @@ export function queueScenarios(v: ContractVersion): Scenario[] {
       id: 'every-status',
       now: NOW,
       jobs: [...everyStatus, pipeline, recovered, longName],
-      commands: queueCommands(['jobs', 'queue'], ['jobs', 'queue', '--skip-finished']),
+      // A bare `-s` is `--skip-finished` before 0.13, its deprecated alias after (with a warning).
+      commands: queueCommands(['jobs', 'queue'], ['jobs', 'queue', '--skip-finished'], ['jobs', 'queue', '-s']),
     },
     {
       id: 'two-users',

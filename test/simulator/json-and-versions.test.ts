@@ -55,6 +55,36 @@ describe('emulated versions', () => {
     expect(t.stderr).toContain('Error: No such option: --tail');
   });
 
+  it('0.13.0 on: -s is --status, a bare -s the deprecated --skip-finished; before it, -s is --skip-finished', async () => {
+    const WARNING =
+      'Warning: `-s` without a value is a deprecated alias for `--skip-finished` and will be removed in 0.15.0. Use `--skip-finished`, or pass a status (e.g. `-s RUNNING`).\n';
+    for (const [emulate, warns] of [['0.11.2', false], ['0.12.3.post1', false], ['0.13.0', true], ['current', true]] as const) {
+      const env = { SKYLOOP_SIM_EMULATE: emulate };
+      const bare = await home.run(['jobs', 'queue', '-s'], { env });
+      expect([emulate, bare.exitCode, bare.stderr]).toEqual([emulate, 0, warns ? WARNING : '']);
+      expect(bare.stdout).toContain('Managed jobs (showing in-progress jobs only)');
+      const status = await home.run(['jobs', 'queue', '-s', 'RUNNING'], { env });
+      expect([emulate, status.exitCode]).toEqual([emulate, warns ? 0 : 2]);
+    }
+  });
+
+  it('0.11.2: the TASK argument of sky jobs logs, no --tail, no -o json', async () => {
+    const env = { SKYLOOP_SIM_EMULATE: '0.11.2' };
+    expect((await home.run(['--version'], { env })).stdout).toBe('skypilot, version 0.11.2\n');
+    const task = await home.run(['jobs', 'logs', '--no-follow', '1', '0'], { env });
+    expect([task.exitCode, task.stderr]).toEqual([0, '']);
+    const before = await home.run(['jobs', 'logs', '--no-follow', '1', '0'], { env: { SKYLOOP_SIM_EMULATE: '0.10.5' } });
+    expect(before.stderr).toContain('Error: Got unexpected extra argument (0)');
+    expect((await home.run(['jobs', 'logs', '--tail', '5', '1'], { env })).stderr).toContain('Error: No such option: --tail');
+    expect((await home.run(['jobs', 'queue', '-o', 'json'], { env })).stderr).toContain('Error: No such option: -o');
+  });
+
+  it('cancel names the selectors the release has', async () => {
+    const usage = async (emulate: string) => (await home.run(['jobs', 'cancel', '--yes', '--all', '1'], { env: { SKYLOOP_SIM_EMULATE: emulate } })).stderr;
+    expect(await usage('0.9.3')).toContain("Error: Can only specify one of JOB_IDS, --name, or --all/--all-users. Provided '--job-ids 1 --all'.");
+    expect(await usage('0.10.5')).toContain("Error: Can only specify one of JOB_IDS, --name, --pool, or --all/--all-users. Provided '--job-ids 1 --all'.");
+  });
+
   it('0.9.3: RESOURCES column, -v columns of that release, no --limit', async () => {
     const env = { SKYLOOP_SIM_EMULATE: '0.9.3' };
     expect((await home.run(['--version'], { env })).stdout).toBe('skypilot, version 0.9.3\n');

@@ -16,9 +16,9 @@ function spec(p) {
         { names: ['--yes', '-y'], dest: 'yes', kind: 'flag' },
         { names: ['--all-users', '-u'], dest: 'allUsers', kind: 'flag' },
     ];
-    if (p.id !== '0.9.3')
+    if (p.has.cancelPool)
         options.push({ names: ['--pool', '-p'], dest: 'pool', kind: 'string' });
-    if (p.id === 'current') {
+    if (p.has.cancelGraceful) {
         options.push({ names: ['--graceful'], dest: 'graceful', kind: 'flag' }, { names: ['--graceful-timeout'], dest: 'gracefulTimeout', kind: 'int' }, { names: ['--config'], dest: 'config', kind: 'multi' });
     }
     return { path: 'sky jobs cancel', options, args: [{ name: 'JOB_IDS', kind: 'int', nargs: -1, required: false }] };
@@ -45,7 +45,7 @@ export async function jobsCancel(argv, p) {
             parts.push('--all');
         if (allUsers)
             parts.push('--all-users');
-        const what = p.id === 'current' ? 'JOB_IDS, --name, --pool, or --all/--all-users' : 'JOB_IDS, --name, --pool, or --all';
+        const what = p.has.cancelPool ? 'JOB_IDS, --name, --pool, or --all/--all-users' : 'JOB_IDS, --name, or --all/--all-users';
         throw new ClickUsageError(`Usage: ${cs.path} [OPTIONS] [JOB_IDS]...`, cs.path, `Can only specify one of ${what}. Provided '${parts.join(' ')}'.`);
     }
     if (opts.yes !== true) {
@@ -79,7 +79,7 @@ export async function jobsCancel(argv, p) {
                 return [`No running job found with name '${name}'.`];
             if (ids.length > 1)
                 return [`${FORE.red}Multiple running jobs found with name '${name}'.\nJob IDs: [${ids.join(', ')}]${RESET}`];
-            prefix = p.id === '0.9.3' ? '' : `'${name}' `;
+            prefix = p.has.cancelNamedIds ? `'${name}' ` : '';
         }
         else if (all || allUsers) {
             ids = state.jobs.filter((j) => (allUsers || j.uh === me.hash) && nonterminal(j)).map((j) => j.id);
@@ -90,7 +90,7 @@ export async function jobsCancel(argv, p) {
         if (ids.length === 0)
             return ['No job to cancel.'];
         // 0.9.3's controller code logs the ids it goes through (sky/jobs/utils.py cancel_jobs_by_id).
-        if (p.id === '0.9.3')
+        if (!p.has.cancelWithoutIdList)
             out.push(`Cancelling jobs ${ids.join(', ')}.`);
         const cancelled = [];
         for (const id of ids) {
@@ -105,12 +105,12 @@ export async function jobsCancel(argv, p) {
                 continue;
             }
             if (s !== 'CANCELLING')
-                cancelJob(job, now, { signalOnly: p.id === '0.9.3' });
+                cancelJob(job, now, { signalOnly: !p.has.cancelPendingDirectly });
             cancelled.push(id);
         }
         if (cancelled.length === 0)
             out.push('No job to cancel.');
-        else if (name !== undefined && p.id === '0.9.3')
+        else if (name !== undefined && !p.has.cancelNamedIds)
             out.push(`Job '${name}' is scheduled to be cancelled.`);
         else if (cancelled.length === 1)
             out.push(`${prefix}Job with ID ${cancelled[0]} is scheduled to be cancelled.`);

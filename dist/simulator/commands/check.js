@@ -22,7 +22,7 @@ export async function check(argv, p) {
         { names: ['--verbose', '-v'], dest: 'verbose', kind: 'flag' },
         { names: ['--workspace'], dest: 'workspace', kind: 'string' },
     ];
-    if (p.id === 'current')
+    if (p.has.checkJson)
         options.push({ names: ['--output', '-o'], dest: 'output', kind: 'string' });
     const cs = { path: 'sky check', options, args: [{ name: 'INFRA_LIST', kind: 'string', nargs: -1, required: false }] };
     const { opts, args } = parseCommand(cs, argv);

@@ -17,7 +17,7 @@ export async function gpusList(argv, p, path) {
         args: [{ name: 'ACCELERATOR_STR', kind: 'string', nargs: 1, required: false }],
     };
     const { opts, args } = parseCommand(cs, argv);
-    const listCmd = p.id === 'current' ? 'sky gpus list' : 'sky show-gpus';
+    const listCmd = p.has.gpusList ? 'sky gpus list' : 'sky show-gpus';
     const cloudOpt = (opts.infra ?? opts.cloud)?.split('/')[0];
     const cloud = cloudOpt ? canonicalCloud(cloudOpt) : undefined;
     const rows = CATALOG.filter((r) => !cloud || r.cloud === cloud);

@@ -367,8 +367,7 @@ export async function jobsLaunch(argv, p) {
     let code;
     if (opts.detach !== true)
         code = await streamJob(jobId, { follow: true, hint: true, profile: p });
-    // The CLI prints the "Useful Commands" block for managed jobs from 0.13 on (sky/utils/ux_utils.py).
-    if (p.id === 'current')
+    if (p.has.launchUsefulCommands)
         await stdout.line(hint(jobId));
     return code ?? 0;
 }

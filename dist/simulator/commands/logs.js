@@ -18,10 +18,10 @@ function spec(p) {
         { names: ['--refresh', '-r'], dest: 'refresh', kind: 'flag' },
         { names: ['--sync-down', '-s'], dest: 'syncDown', kind: 'flag' },
     ];
-    if (p.id === 'current')
+    if (p.has.logsTail)
         options.push({ names: ['--tail'], dest: 'tail', kind: 'int' });
     const args = [{ name: 'JOB_ID', kind: 'int', nargs: 1, required: false }];
-    if (p.id === 'current')
+    if (p.has.logsTaskArg)
         args.push({ name: 'TASK', kind: 'string', nargs: 1, required: false });
     return { path: 'sky jobs logs', options, args };
 }
@@ -41,7 +41,7 @@ export async function jobsLogs(argv, p) {
     const { opts, args } = parseCommand(spec(p), argv);
     const follow = opts.follow !== false;
     let tail;
-    if (p.id === 'current') {
+    if (p.has.logsTail) {
         const raw = opts.tail;
         if (raw === undefined) {
             if (follow && opts.controller !== true) {
@@ -77,7 +77,7 @@ export async function jobsLogs(argv, p) {
     }
     if (controllerState() !== 'up') {
         // The API server's ClusterNotUpError: 0.9.3's client raises it, later clients end silently with 0.
-        if (p.id === '0.9.3')
+        if (!p.has.logsQuietWithoutController)
             throw new SkyException('ClusterNotUpError', CONTROLLER_NOT_UP);
         return 0;
     }
@@ -89,7 +89,7 @@ export async function jobsLogs(argv, p) {
     }
     if (!job) {
         // 0.9.3 and 0.10 wait for the job to appear, printing nothing, forever.
-        if (p.id !== 'current')
+        if (!p.has.logsUnknownJobNotFound)
             for (;;)
                 await sleep(60_000);
         await stdout.relayed(`Job ${jobId} not found.`);
@@ -136,7 +136,7 @@ async function printAttempt(job, taskIdx, stop, tail) {
 }
 /** The exit status: the JobExitCode when following, and with 0.9.3 always; from 0.10 `--no-follow` exits 0. */
 function endCode(status, o) {
-    return o.follow || o.profile.id === '0.9.3' ? exitCodeForStatus(status) : 0;
+    return o.follow || !o.profile.has.noFollowExitsZero ? exitCodeForStatus(status) : 0;
 }
 /** Follows (or prints) a job's log; returns the JobExitCode. Also used by `sky jobs launch`. */
 export async function streamJob(jobId, o) {
@@ -173,7 +173,7 @@ export async function streamJob(jobId, o) {
         }
         if (any) {
             // 0.10 added the epilogue; the CLI then echoes the (empty) message.
-            if (o.profile.id !== '0.9.3')
+            if (o.profile.has.jobFinishedEpilogue)
                 await stdout.relayed(`${RESET}${FORE.green}✓ Job finished (status: ${status}).${RESET}${RESET}`);
             await stdout.relayed('');
             return endCode(status, o);

@@ -18,15 +18,17 @@ function spec(p) {
         { names: ['--refresh', '-r'], dest: 'refresh', kind: 'flag' },
         { names: ['--all-users', '-u'], dest: 'allUsers', kind: 'flag' },
         { names: ['--all', '-a'], dest: 'all', kind: 'flag' },
+        { names: ['--config'], dest: 'config', kind: 'multi' },
     ];
-    if (p.id === 'current') {
-        options.push({ names: ['--limit', '-l'], dest: 'limit', kind: 'int' }, { names: ['--skip-finished'], dest: 'skipFinished', kind: 'flag' }, { names: ['-s', '--status'], dest: 'statuses', kind: 'optional' }, { names: ['--output', '-o'], dest: 'output', kind: 'string' }, { names: ['--config'], dest: 'config', kind: 'multi' });
+    if (p.has.queueLimit)
+        options.push({ names: ['--limit', '-l'], dest: 'limit', kind: 'int' });
+    if (p.has.statusFilter) {
+        options.push({ names: ['--skip-finished'], dest: 'skipFinished', kind: 'flag' }, { names: ['-s', '--status'], dest: 'statuses', kind: 'optional' });
     }
-    else {
+    else
         options.push({ names: ['--skip-finished', '-s'], dest: 'skipFinished', kind: 'flag' });
-        if (p.id === '0.10')
-            options.push({ names: ['--limit', '-l'], dest: 'limit', kind: 'int' });
-    }
+    if (p.has.queueJson)
+        options.push({ names: ['--output', '-o'], dest: 'output', kind: 'string' });
     return { path: 'sky jobs queue', options, args: [] };
 }
 export async function jobsQueue(argv, p) {
@@ -84,7 +86,7 @@ export async function jobsQueue(argv, p) {
     }
     const total = jobs.length;
     // Server-side limit (jobs), as queue_v2 applies it; 0.9.3 has none.
-    const shown = p.id === '0.9.3' || limit === undefined ? jobs : jobs.slice(0, limit);
+    const shown = !p.has.queueLimit || limit === undefined ? jobs : jobs.slice(0, limit);
     let rows = shown.flatMap((job) => job.tasks.map((task, taskId) => ({ job, taskId, task, v: taskView(task, now) })));
     if (output === 'json') {
         // Timestamps are shown on the real clock at the age they have in simulated time, so a client comparing
@@ -114,9 +116,9 @@ export async function jobsQueue(argv, p) {
     await stdout.line(`${FORE.cyan}${BRIGHT}Managed jobs${RESET}${hint}`);
     await stdout.line(table ? `${statusStr}\n${table}` : statusStr);
     if (limit !== undefined && total > limit) {
-        const more = p.id === '0.9.3'
-            ? '(use --all to show all managed jobs)'
-            : '(use --limit to show more managed jobs or --all to show all managed jobs)';
+        const more = p.has.queueLimit
+            ? '(use --limit to show more managed jobs or --all to show all managed jobs)'
+            : '(use --all to show all managed jobs)';
         await stdout.line(`${FORE.cyan}Only showing the latest ${limit} managed jobs${more} ${RESET} `);
     }
     return 0;
@@ -130,7 +132,7 @@ function formatTable(rows, p, verbose, showUser, now) {
         else
             byJob.set(r.job.id, [r]);
     }
-    const old = p.id === '0.9.3';
+    const old = !p.has.workspaceQueueTable;
     const workspaces = new Set([...byJob.values()].map((rs) => rs[0].job.ws));
     const showWs = !old && (workspaces.size > 1 || verbose);
     const userCols = showUser ? (verbose ? ['USER', 'USER_ID'] : ['USER']) : [];
@@ -146,7 +148,7 @@ function formatTable(rows, p, verbose, showUser, now) {
         'JOB DURATION',
         '#RECOVERIES',
         'STATUS',
-        ...(p.id === 'current' ? ['PROGRESS'] : []),
+        ...(p.has.queueJson ? ['PROGRESS'] : []),
         ...(old ? [] : ['POOL']),
     ];
     if (verbose) {
@@ -160,6 +162,7 @@ function formatTable(rows, p, verbose, showUser, now) {
         const job = rs[0].job;
         const { status, taskId } = jobStatus(job, now);
         const jobSched = jobScheduleState(status, taskId, rs[taskId]?.v ?? rs[0].v);
+        const taskStatuses = new Set(job.tasks.map((t) => statusAt(t, now).status));
         if (rs.length > 1) {
             let jobDuration = 0;
             let submitted = null;
@@ -192,14 +195,14 @@ function formatTable(rows, p, verbose, showUser, now) {
                 readableTimeDuration(0, jobDuration, true, now),
                 rec,
                 statusCell,
-                ...(p.id === 'current' ? ['-'] : []),
+                ...(p.has.queueJson ? ['-'] : []),
                 ...(old ? [] : ['-']),
             ];
             if (verbose) {
                 const cur = rs[taskId]?.v ?? rs[0].v;
                 row.push(...(old
                     ? ['-', '-', '-', jobSched, cur.failureReason ? `Failure: ${cur.failureReason}` : '-']
-                    : ['-', '-', '-', '-', '-', jobSched, detailsOf(cur, jobSched, p) ?? '-', '-']));
+                    : ['-', '-', '-', '-', '-', jobSched, detailsOf(cur, jobSched, p, taskStatuses) ?? '-', '-']));
             }
             out.push(row);
         }
@@ -218,7 +221,7 @@ function formatTable(rows, p, verbose, showUser, now) {
                 readableTimeDuration(0, v.jobDuration, true, now),
                 v.recoveryCount,
                 coloredStatus(v.status),
-                ...(p.id === 'current' ? ['-'] : []),
+                ...(p.has.queueJson ? ['-'] : []),
                 ...(old ? [] : ['-']),
             ];
             if (verbose) {
@@ -227,7 +230,7 @@ function formatTable(rows, p, verbose, showUser, now) {
                     row.push(readableTimeDuration(v.startAt, null, false, now), alive ? r.task.cres : '-', alive ? r.task.region || '-' : '-', single ? v.scheduleState : '-', v.failureReason ? `Failure: ${v.failureReason}` : '-');
                 }
                 else {
-                    row.push(clusterName(r.task, job, v) ?? 'None', 'None', readableTimeDuration(v.startAt, null, false, now), alive ? r.task.infra : '-', alive ? r.task.cres : '-', single ? v.scheduleState : '-', detailsOf(v, jobSched, p) ?? '-', '-');
+                    row.push(clusterName(r.task, job, v) ?? 'None', 'None', readableTimeDuration(v.startAt, null, false, now), alive ? r.task.infra : '-', alive ? r.task.cres : '-', single ? v.scheduleState : '-', detailsOf(v, jobSched, p, taskStatuses) ?? '-', '-');
                 }
             }
             out.push(row);
@@ -240,17 +243,19 @@ function formatTable(rows, p, verbose, showUser, now) {
 /**
  * A row's DETAILS (sky/jobs/utils.py): what the job's schedule state says (one per job: a pipeline task waiting
  * its turn is not "waiting for other jobs"), else the failure; newer releases then add the reason from the
- * job's event table for a recovering or pending task (the simulated recoveries are preemptions).
+ * job's event table for a recovering or pending task, or (0.13) for every task of a job with one (the simulated
+ * recoveries are preemptions).
  */
-function detailsOf(v, jobSched, p) {
+function detailsOf(v, jobSched, p, jobTaskStatuses) {
     const state = jobSched === 'ALIVE_BACKOFF' ? 'In backoff, waiting for resources' : jobSched === 'WAITING' ? 'Waiting for other jobs to launch' : null;
     if (state)
         return v.failureReason ? `${state} - ${v.failureReason}` : state;
     if (v.failureReason)
         return `Failure: ${v.failureReason}`;
-    if (p.has.eventReasons && v.status === 'RECOVERING')
+    const inStatus = (s) => p.has.eventReasons && (p.has.eventReasonsPerTask ? v.status === s : jobTaskStatuses.has(s));
+    if (inStatus('RECOVERING'))
         return 'Recovering: Cluster preempted or failed, recovering';
-    if (p.has.eventReasons && v.status === 'PENDING')
+    if (inStatus('PENDING'))
         return 'Job submitted to queue';
     return null;
 }
@@ -325,7 +330,7 @@ function jsonRecord(r, p, now, verbose, allUsers, wallClock) {
             // Read from the job cluster's handle: none once it is gone (or was never launched).
             cluster_resources_full: p.has.fieldsAsRequested ? (alive && !noCluster ? r.task.cres : null) : alive ? r.task.cres : '-',
             schedule_state: jobSched,
-            details: detailsOf(v, jobSched, p),
+            details: detailsOf(v, jobSched, p, new Set(r.job.tasks.map((t) => statusAt(t, now).status))),
             failure_reason: v.failureReason,
             metadata: {},
             priority: p.has.fieldsAsRequested ? null : 500,

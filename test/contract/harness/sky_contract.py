@@ -489,6 +489,12 @@ class Harness:
             [sys.executable, '-c', 'import time; time.sleep(86400)', '-m', 'sky.jobs.controller', '--job-id',
              str(job_id)], preexec_fn=_die_with_parent, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         self.standins.append(proc)
+        # What a controller does first when it starts (sky/jobs/controller.py): make the directory it takes cancel
+        # signals from. 0.11's cancel writes its signal there without creating it (later ones lock it into being).
+        from sky.jobs import constants as jobs_constants
+        signals = getattr(jobs_constants, 'CONSOLIDATED_SIGNAL_PATH', None)
+        if signals:
+            os.makedirs(signals, exist_ok=True)
         started_at = psutil.Process(proc.pid).create_time()
         # Where the scheduler records the controller it started (job_info), as each release's schema has it.
         for db in glob.glob(os.path.expanduser('~/.sky/*jobs*.db')):

@@ -19,8 +19,8 @@ function spec(p: Profile): CommandSpec {
     { names: ['--yes', '-y'], dest: 'yes', kind: 'flag' },
     { names: ['--all-users', '-u'], dest: 'allUsers', kind: 'flag' },
   ];
-  if (p.id !== '0.9.3') options.push({ names: ['--pool', '-p'], dest: 'pool', kind: 'string' });
-  if (p.id === 'current') {
+  if (p.has.cancelPool) options.push({ names: ['--pool', '-p'], dest: 'pool', kind: 'string' });
+  if (p.has.cancelGraceful) {
     options.push(
       { names: ['--graceful'], dest: 'graceful', kind: 'flag' },
       { names: ['--graceful-timeout'], dest: 'gracefulTimeout', kind: 'int' },
@@ -47,7 +47,7 @@ export async function jobsCancel(argv: string[], p: Profile): Promise<number> {
     if (pool !== undefined) parts.push(`--pool ${pool}`);
     if (all) parts.push('--all');
     if (allUsers) parts.push('--all-users');
-    const what = p.id === 'current' ? 'JOB_IDS, --name, --pool, or --all/--all-users' : 'JOB_IDS, --name, --pool, or --all';
+    const what = p.has.cancelPool ? 'JOB_IDS, --name, --pool, or --all/--all-users' : 'JOB_IDS, --name, or --all/--all-users';
     throw new ClickUsageError(
       `Usage: ${cs.path} [OPTIONS] [JOB_IDS]...`,
       cs.path,
@@ -79,14 +79,14 @@ export async function jobsCancel(argv: string[], p: Profile): Promise<number> {
       ids = state.jobs.filter((j) => j.name === name && nonterminal(j)).map((j) => j.id);
       if (ids.length === 0) return [`No running job found with name '${name}'.`];
       if (ids.length > 1) return [`${FORE.red}Multiple running jobs found with name '${name}'.\nJob IDs: [${ids.join(', ')}]${RESET}`];
-      prefix = p.id === '0.9.3' ? '' : `'${name}' `;
+      prefix = p.has.cancelNamedIds ? `'${name}' ` : '';
     } else if (all || allUsers) {
       ids = state.jobs.filter((j) => (allUsers || j.uh === me.hash) && nonterminal(j)).map((j) => j.id);
     } else ids = jobIds;
     ids = [...new Set(ids)].sort((a, b) => a - b);
     if (ids.length === 0) return ['No job to cancel.'];
     // 0.9.3's controller code logs the ids it goes through (sky/jobs/utils.py cancel_jobs_by_id).
-    if (p.id === '0.9.3') out.push(`Cancelling jobs ${ids.join(', ')}.`);
+    if (!p.has.cancelWithoutIdList) out.push(`Cancelling jobs ${ids.join(', ')}.`);
     const cancelled: number[] = [];
     for (const id of ids) {
       const job = state.jobs.find((j) => j.id === id);
@@ -99,11 +99,11 @@ export async function jobsCancel(argv: string[], p: Profile): Promise<number> {
         out.push(`Job ${id} is already in terminal state ${s}. Skipped.`);
         continue;
       }
-      if (s !== 'CANCELLING') cancelJob(job, now, { signalOnly: p.id === '0.9.3' });
+      if (s !== 'CANCELLING') cancelJob(job, now, { signalOnly: !p.has.cancelPendingDirectly });
       cancelled.push(id);
     }
     if (cancelled.length === 0) out.push('No job to cancel.');
-    else if (name !== undefined && p.id === '0.9.3') out.push(`Job '${name}' is scheduled to be cancelled.`);
+    else if (name !== undefined && !p.has.cancelNamedIds) out.push(`Job '${name}' is scheduled to be cancelled.`);
     else if (cancelled.length === 1) out.push(`${prefix}Job with ID ${cancelled[0]} is scheduled to be cancelled.`);
     else out.push(`${prefix}Jobs with IDs ${cancelled.join(', ')} are scheduled to be cancelled.`);
     return out;

@@ -27,7 +27,7 @@ export async function check(argv: string[], p: Profile): Promise<number> {
     { names: ['--verbose', '-v'], dest: 'verbose', kind: 'flag' },
     { names: ['--workspace'], dest: 'workspace', kind: 'string' },
   ];
-  if (p.id === 'current') options.push({ names: ['--output', '-o'], dest: 'output', kind: 'string' });
+  if (p.has.checkJson) options.push({ names: ['--output', '-o'], dest: 'output', kind: 'string' });
   const cs: CommandSpec = { path: 'sky check', options, args: [{ name: 'INFRA_LIST', kind: 'string', nargs: -1, required: false }] };
   const { opts, args } = parseCommand(cs, argv);
   const output = (opts.output as string | undefined) ?? 'table';

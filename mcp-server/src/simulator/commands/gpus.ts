@@ -21,7 +21,7 @@ export async function gpusList(argv: string[], p: Profile, path: string): Promis
     args: [{ name: 'ACCELERATOR_STR', kind: 'string', nargs: 1, required: false }],
   };
   const { opts, args } = parseCommand(cs, argv);
-  const listCmd = p.id === 'current' ? 'sky gpus list' : 'sky show-gpus';
+  const listCmd = p.has.gpusList ? 'sky gpus list' : 'sky show-gpus';
   const cloudOpt = ((opts.infra as string | undefined) ?? (opts.cloud as string | undefined))?.split('/')[0];
   const cloud = cloudOpt ? canonicalCloud(cloudOpt) : undefined;
   const rows = CATALOG.filter((r) => !cloud || r.cloud === cloud);

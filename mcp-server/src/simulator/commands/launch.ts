@@ -375,8 +375,7 @@ export async function jobsLaunch(argv: string[], p: Profile): Promise<number> {
   await stdout.relayed(`${RESET}⚙︎ Job submitted, ID: ${jobId}`);
   let code: number | undefined;
   if (opts.detach !== true) code = await streamJob(jobId, { follow: true, hint: true, profile: p });
-  // The CLI prints the "Useful Commands" block for managed jobs from 0.13 on (sky/utils/ux_utils.py).
-  if (p.id === 'current') await stdout.line(hint(jobId));
+  if (p.has.launchUsefulCommands) await stdout.line(hint(jobId));
   return code ?? 0;
 }
 

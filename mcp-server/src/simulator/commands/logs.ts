@@ -22,9 +22,9 @@ function spec(p: Profile): CommandSpec {
     { names: ['--refresh', '-r'], dest: 'refresh', kind: 'flag' },
     { names: ['--sync-down', '-s'], dest: 'syncDown', kind: 'flag' },
   ];
-  if (p.id === 'current') options.push({ names: ['--tail'], dest: 'tail', kind: 'int' });
+  if (p.has.logsTail) options.push({ names: ['--tail'], dest: 'tail', kind: 'int' });
   const args: CommandSpec['args'] = [{ name: 'JOB_ID', kind: 'int', nargs: 1, required: false }];
-  if (p.id === 'current') args.push({ name: 'TASK', kind: 'string', nargs: 1, required: false });
+  if (p.has.logsTaskArg) args.push({ name: 'TASK', kind: 'string', nargs: 1, required: false });
   return { path: 'sky jobs logs', options, args };
 }
 
@@ -45,7 +45,7 @@ export async function jobsLogs(argv: string[], p: Profile): Promise<number> {
   const { opts, args } = parseCommand(spec(p), argv);
   const follow = opts.follow !== false;
   let tail: number | undefined;
-  if (p.id === 'current') {
+  if (p.has.logsTail) {
     const raw = opts.tail as number | undefined;
     if (raw === undefined) {
       if (follow && opts.controller !== true) {
@@ -82,7 +82,7 @@ export async function jobsLogs(argv: string[], p: Profile): Promise<number> {
   }
   if (controllerState() !== 'up') {
     // The API server's ClusterNotUpError: 0.9.3's client raises it, later clients end silently with 0.
-    if (p.id === '0.9.3') throw new SkyException('ClusterNotUpError', CONTROLLER_NOT_UP);
+    if (!p.has.logsQuietWithoutController) throw new SkyException('ClusterNotUpError', CONTROLLER_NOT_UP);
     return 0;
   }
   const job = state.jobs.find((j) => j.id === jobId);
@@ -92,7 +92,7 @@ export async function jobsLogs(argv: string[], p: Profile): Promise<number> {
   }
   if (!job) {
     // 0.9.3 and 0.10 wait for the job to appear, printing nothing, forever.
-    if (p.id !== 'current') for (;;) await sleep(60_000);
+    if (!p.has.logsUnknownJobNotFound) for (;;) await sleep(60_000);
     await stdout.relayed(`Job ${jobId} not found.`);
     return 0;
   }
@@ -143,7 +143,7 @@ async function printAttempt(job: JobRecord, taskIdx: number, stop: number, tail:
 
 /** The exit status: the JobExitCode when following, and with 0.9.3 always; from 0.10 `--no-follow` exits 0. */
 function endCode(status: string, o: StreamOpts): number {
-  return o.follow || o.profile.id === '0.9.3' ? exitCodeForStatus(status) : 0;
+  return o.follow || !o.profile.has.noFollowExitsZero ? exitCodeForStatus(status) : 0;
 }
 
 /** Follows (or prints) a job's log; returns the JobExitCode. Also used by `sky jobs launch`. */
@@ -178,7 +178,7 @@ export async function streamJob(jobId: number, o: StreamOpts): Promise<number> {
     }
     if (any) {
       // 0.10 added the epilogue; the CLI then echoes the (empty) message.
-      if (o.profile.id !== '0.9.3') await stdout.relayed(`${RESET}${FORE.green}✓ Job finished (status: ${status}).${RESET}${RESET}`);
+      if (o.profile.has.jobFinishedEpilogue) await stdout.relayed(`${RESET}${FORE.green}✓ Job finished (status: ${status}).${RESET}${RESET}`);
       await stdout.relayed('');
       return endCode(status, o);
     }

@@ -22,19 +22,13 @@ function spec(p: Profile): CommandSpec {
     { names: ['--refresh', '-r'], dest: 'refresh', kind: 'flag' },
     { names: ['--all-users', '-u'], dest: 'allUsers', kind: 'flag' },
     { names: ['--all', '-a'], dest: 'all', kind: 'flag' },
+    { names: ['--config'], dest: 'config', kind: 'multi' },
   ];
-  if (p.id === 'current') {
-    options.push(
-      { names: ['--limit', '-l'], dest: 'limit', kind: 'int' },
-      { names: ['--skip-finished'], dest: 'skipFinished', kind: 'flag' },
-      { names: ['-s', '--status'], dest: 'statuses', kind: 'optional' },
-      { names: ['--output', '-o'], dest: 'output', kind: 'string' },
-      { names: ['--config'], dest: 'config', kind: 'multi' },
-    );
-  } else {
-    options.push({ names: ['--skip-finished', '-s'], dest: 'skipFinished', kind: 'flag' });
-    if (p.id === '0.10') options.push({ names: ['--limit', '-l'], dest: 'limit', kind: 'int' });
-  }
+  if (p.has.queueLimit) options.push({ names: ['--limit', '-l'], dest: 'limit', kind: 'int' });
+  if (p.has.statusFilter) {
+    options.push({ names: ['--skip-finished'], dest: 'skipFinished', kind: 'flag' }, { names: ['-s', '--status'], dest: 'statuses', kind: 'optional' });
+  } else options.push({ names: ['--skip-finished', '-s'], dest: 'skipFinished', kind: 'flag' });
+  if (p.has.queueJson) options.push({ names: ['--output', '-o'], dest: 'output', kind: 'string' });
   return { path: 'sky jobs queue', options, args: [] };
 }
 
@@ -109,7 +103,7 @@ export async function jobsQueue(argv: string[], p: Profile): Promise<number> {
   }
   const total = jobs.length;
   // Server-side limit (jobs), as queue_v2 applies it; 0.9.3 has none.
-  const shown = p.id === '0.9.3' || limit === undefined ? jobs : jobs.slice(0, limit);
+  const shown = !p.has.queueLimit || limit === undefined ? jobs : jobs.slice(0, limit);
   let rows: Row[] = shown.flatMap((job) => job.tasks.map((task, taskId) => ({ job, taskId, task, v: taskView(task, now) })));
 
   if (output === 'json') {
@@ -139,10 +133,9 @@ export async function jobsQueue(argv: string[], p: Profile): Promise<number> {
   await stdout.line(`${FORE.cyan}${BRIGHT}Managed jobs${RESET}${hint}`);
   await stdout.line(table ? `${statusStr}\n${table}` : statusStr);
   if (limit !== undefined && total > limit) {
-    const more =
-      p.id === '0.9.3'
-        ? '(use --all to show all managed jobs)'
-        : '(use --limit to show more managed jobs or --all to show all managed jobs)';
+    const more = p.has.queueLimit
+      ? '(use --limit to show more managed jobs or --all to show all managed jobs)'
+      : '(use --all to show all managed jobs)';
     await stdout.line(`${FORE.cyan}Only showing the latest ${limit} managed jobs${more} ${RESET} `);
   }
   return 0;
@@ -155,7 +148,7 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
     if (list) list.push(r);
     else byJob.set(r.job.id, [r]);
   }
-  const old = p.id === '0.9.3';
+  const old = !p.has.workspaceQueueTable;
   const workspaces = new Set([...byJob.values()].map((rs) => rs[0]!.job.ws));
   const showWs = !old && (workspaces.size > 1 || verbose);
   const userCols = showUser ? (verbose ? ['USER', 'USER_ID'] : ['USER']) : [];
@@ -171,7 +164,7 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
     'JOB DURATION',
     '#RECOVERIES',
     'STATUS',
-    ...(p.id === 'current' ? ['PROGRESS'] : []),
+    ...(p.has.queueJson ? ['PROGRESS'] : []),
     ...(old ? [] : ['POOL']),
   ];
   if (verbose) {
@@ -187,6 +180,7 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
     const job = rs[0]!.job;
     const { status, taskId } = jobStatus(job, now);
     const jobSched = jobScheduleState(status, taskId, rs[taskId]?.v ?? rs[0]!.v);
+    const taskStatuses = new Set(job.tasks.map((t) => statusAt(t, now).status));
     if (rs.length > 1) {
       let jobDuration = 0;
       let submitted: number | null = null;
@@ -214,7 +208,7 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
         readableTimeDuration(0, jobDuration, true, now),
         rec,
         statusCell,
-        ...(p.id === 'current' ? ['-'] : []),
+        ...(p.has.queueJson ? ['-'] : []),
         ...(old ? [] : ['-']),
       ];
       if (verbose) {
@@ -222,7 +216,7 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
         row.push(
           ...(old
             ? ['-', '-', '-', jobSched, cur.failureReason ? `Failure: ${cur.failureReason}` : '-']
-            : ['-', '-', '-', '-', '-', jobSched, detailsOf(cur, jobSched, p) ?? '-', '-']),
+            : ['-', '-', '-', '-', '-', jobSched, detailsOf(cur, jobSched, p, taskStatuses) ?? '-', '-']),
         );
       }
       out.push(row);
@@ -242,7 +236,7 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
         readableTimeDuration(0, v.jobDuration, true, now),
         v.recoveryCount,
         coloredStatus(v.status),
-        ...(p.id === 'current' ? ['-'] : []),
+        ...(p.has.queueJson ? ['-'] : []),
         ...(old ? [] : ['-']),
       ];
       if (verbose) {
@@ -263,7 +257,7 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
             alive ? r.task.infra : '-',
             alive ? r.task.cres : '-',
             single ? v.scheduleState : '-',
-            detailsOf(v, jobSched, p) ?? '-',
+            detailsOf(v, jobSched, p, taskStatuses) ?? '-',
             '-',
           );
         }
@@ -278,15 +272,17 @@ function formatTable(rows: Row[], p: Profile, verbose: boolean, showUser: boolea
 /**
  * A row's DETAILS (sky/jobs/utils.py): what the job's schedule state says (one per job: a pipeline task waiting
  * its turn is not "waiting for other jobs"), else the failure; newer releases then add the reason from the
- * job's event table for a recovering or pending task (the simulated recoveries are preemptions).
+ * job's event table for a recovering or pending task, or (0.13) for every task of a job with one (the simulated
+ * recoveries are preemptions).
  */
-function detailsOf(v: TaskView, jobSched: string, p: Profile): string | null {
+function detailsOf(v: TaskView, jobSched: string, p: Profile, jobTaskStatuses: Set<string>): string | null {
   const state =
     jobSched === 'ALIVE_BACKOFF' ? 'In backoff, waiting for resources' : jobSched === 'WAITING' ? 'Waiting for other jobs to launch' : null;
   if (state) return v.failureReason ? `${state} - ${v.failureReason}` : state;
   if (v.failureReason) return `Failure: ${v.failureReason}`;
-  if (p.has.eventReasons && v.status === 'RECOVERING') return 'Recovering: Cluster preempted or failed, recovering';
-  if (p.has.eventReasons && v.status === 'PENDING') return 'Job submitted to queue';
+  const inStatus = (s: string): boolean => p.has.eventReasons && (p.has.eventReasonsPerTask ? v.status === s : jobTaskStatuses.has(s));
+  if (inStatus('RECOVERING')) return 'Recovering: Cluster preempted or failed, recovering';
+  if (inStatus('PENDING')) return 'Job submitted to queue';
   return null;
 }
 
@@ -369,7 +365,7 @@ function jsonRecord(
       // Read from the job cluster's handle: none once it is gone (or was never launched).
       cluster_resources_full: p.has.fieldsAsRequested ? (alive && !noCluster ? r.task.cres : null) : alive ? r.task.cres : '-',
       schedule_state: jobSched,
-      details: detailsOf(v, jobSched, p),
+      details: detailsOf(v, jobSched, p, new Set(r.job.tasks.map((t) => statusAt(t, now).status))),
       failure_reason: v.failureReason,
       metadata: {},
       priority: p.has.fieldsAsRequested ? null : 500,
