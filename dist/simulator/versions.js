@@ -55,8 +55,13 @@ const SINCE = {
     checkJson: '0.12.3.post1',
     /** `sky gpus list` (earlier: `sky show-gpus`). */
     gpusList: '0.12.3.post1',
-    /** `sky jobs launch` ends with the "📋 Useful Commands" block (as the simulator printed it before the launch contract). */
+    /** `sky jobs launch` ends with the CLI's "📋 Useful Commands / Managed Job ID: N" block (launch contract). */
     launchUsefulCommands: '0.12.3.post1',
+    /**
+     * `sky jobs launch` first makes sure the jobs controller is up: a launch of the controller cluster with no run
+     * commands (its yellow `Ensuring the jobs controller … is up` line and that launch's own lines).
+     */
+    ensureControllerUp: '0.11.2',
 };
 function profile(version) {
     const at = RELEASES.indexOf(version);

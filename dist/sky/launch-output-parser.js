@@ -1,8 +1,9 @@
-// The managed job id in `sky jobs launch` output (sky/utils/ux_utils.py command_hint_messages).
+// The managed job id in `sky jobs launch` output (sky/utils/ux_utils.py command_hint_messages), 0.12.3.post1 on.
 const MANAGED_JOB_ID = /^Managed Job ID: (\d+)\s*$/m;
 // Pool launches with --num-jobs > 1.
 const MANY_JOB_IDS = /^Jobs submitted with IDs: ([\d, ]+)\.?\s*$/m;
-// Controller-side submission line; historically equal to the managed job id (see skypilot-cli.md §2.3).
+// The submission line relayed from the API server (with a leading ANSI reset): the only id 0.9.3 to 0.11.2 print,
+// equal to the managed job id on every release the contract tests run (test/contract/launch.contract.test.ts).
 const SUBMITTED_ID = /Job submitted, ID: (\d+)/;
 /** Job ids printed by a launch, best source first; empty when the launch printed none. */
 export function parseLaunchJobIds(stdout) {

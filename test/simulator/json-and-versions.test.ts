@@ -108,7 +108,7 @@ describe('colour by default (SKYLOOP_SIM_COLOR unset), as SkyPilot prints throug
     const r = await home.run(['jobs', 'launch', '-d', '-y', '--name', 'piped', task], { env: { SKYLOOP_SIM_COLOR: '' } });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(`YAML to run: ${task}\n`); // click.echo on a pipe: plain
-    expect(r.stdout).toMatch(/\x1b\[33mLaunching managed job 'piped' from jobs controller\.\.\.\x1b\[0m\n\x1b\[0m⚙︎ Job submitted, ID: \d+\n/);
+    expect(r.stdout).toMatch(/\x1b\[33mLaunching managed job 'piped' from jobs controller\.\.\.\x1b\[0m\n\x1b\[0m⚙︎ Syncing files\.\n\x1b\[0m⚙︎ Job submitted, ID: \d+\n/);
     const logs = await home.run(['jobs', 'logs', '--no-follow', '1'], { env: { SKYLOOP_SIM_COLOR: '' } });
     expect(logs.stdout).not.toBe(logs.stdout.replace(/\x1b\[[0-9;]*m/g, '')); // the relayed log keeps its colours
   });

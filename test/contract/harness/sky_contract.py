@@ -13,7 +13,10 @@ the code ManagedJobCodeGen generates for the controller. Only the cloud boundary
   * the HTTP hop: `requests` hands each call to the API server app in this process (FastAPI TestClient),
     and the server's executor runs a request in this process instead of a worker process;
   * the controller VM: commands for the controller run locally in a subprocess, against the same
-    managed-jobs database;
+    managed-jobs database; provisioning it (cloud API, SSH, Ray) returns the UP controller's handle with
+    "provisioning skipped", as SkyPilot does for an UP cluster whose config hash is unchanged; copying files
+    to it is a local copy; its cloud catalog is one row and its cloud account has no identity; processes it
+    starts end with the harness;
   * the controller's cluster status: UP, STOPPED or absent, as the scenario says.
 
 Nothing of SkyPilot is copied here: it is imported and called.
@@ -27,6 +30,7 @@ import io
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import sqlite3
@@ -163,6 +167,7 @@ class Harness:
         self._patch_executor()
         self._patch_controller()
         self._write_python_path()
+        self.write_controller_catalog()
         self._start_pool()
         self._start_server()
 
@@ -303,11 +308,17 @@ class Harness:
 
     # ----- the controller VM and its cluster status --------------------------------------------------
 
+    def _controller_name(self):
+        # pylint: disable=import-outside-toplevel
+        from sky.utils import controller_utils
+        return controller_utils.Controllers.JOBS_CONTROLLER.value.cluster_name
+
     def _controller_handle(self):
         sky = self.sky
+        name = self._controller_name()
         return self.vm.CloudVmRayResourceHandle(
-            cluster_name='sky-jobs-controller-harness',
-            cluster_name_on_cloud='sky-jobs-controller-harness',
+            cluster_name=name,
+            cluster_name_on_cloud=name,
             cluster_yaml=None,
             launched_nodes=1,
             launched_resources=sky.Resources(cloud=sky.clouds.AWS(),
@@ -342,6 +353,42 @@ class Harness:
 
         self.vm.CloudVmRayResourceHandle.get_command_runners = get_command_runners
 
+        # Provisioning the controller VM (cloud API, SSH, Ray, setup): the VM is up already, as the scenario says,
+        # and provisioned with this very config. The real step then returns (handle, True) without printing
+        # (cloud_vm_ray_backend.py: config hash matches -> provisioning_skipped), and execution.py skips setup.
+        real_provision = self.vm.CloudVmRayBackend._provision  # pylint: disable=protected-access
+
+        def provision(backend, task, to_provision, dryrun, stream_logs, cluster_name, *args, **kwargs):
+            if cluster_name != harness._controller_name():
+                return real_provision(backend, task, to_provision, dryrun, stream_logs, cluster_name, *args, **kwargs)
+            return harness._controller_handle(), True
+
+        self.vm.CloudVmRayBackend._provision = provision  # pylint: disable=protected-access
+
+        # Copying the controller task's files to the VM (rsync over SSH): the "VM" is this machine, so a local copy.
+        def sync_file_mounts(backend, handle, all_file_mounts, storage_mounts):
+            del backend, handle, storage_mounts
+            for dst, src in (all_file_mounts or {}).items():
+                dst, src = os.path.expanduser(dst), os.path.expanduser(src)
+                if os.path.abspath(dst) == os.path.abspath(src):
+                    continue  # e.g. the catalog, at the same path on the controller
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                if os.path.isdir(src):
+                    shutil.copytree(src, dst, dirs_exist_ok=True)
+                else:
+                    shutil.copyfile(src, dst)
+
+        self.vm.CloudVmRayBackend._sync_file_mounts = sync_file_mounts  # pylint: disable=protected-access
+
+        # The cloud account's identity (an API call): the harness's cloud has no accounts to tell apart.
+        self.sky.clouds.AWS.get_user_identities = classmethod(lambda cls: None)
+        from sky import exceptions  # pylint: disable=import-outside-toplevel
+
+        def no_identity(cls):
+            raise exceptions.CloudUserIdentityError(f'{cls.__name__}: no account in the contract harness')
+
+        self.sky.clouds.AWS.get_active_user_identity = classmethod(no_identity)
+
     def local_runner(self):
         # pylint: disable=import-outside-toplevel
         from sky.utils import command_runner
@@ -366,6 +413,35 @@ class Harness:
                 return ['bash', '-c']
 
         return LocalSSHRunner()
+
+    def register_controller(self, up):
+        """The jobs controller in the cluster table, UP, as `sky jobs launch` left it the first time (or not there).
+
+        A launch reads the controller's record (its resources, for the controller task's own), not only its status.
+        """
+        # pylint: disable=import-outside-toplevel
+        from sky import global_user_state
+        handle = self._controller_handle()
+        if not up:
+            if global_user_state.get_cluster_from_name(handle.cluster_name) is not None:
+                global_user_state.remove_cluster(handle.cluster_name, terminate=True)
+            return
+        _call(global_user_state, 'add_or_update_cluster', cluster_name=handle.cluster_name, cluster_handle=handle,
+              requested_resources={handle.launched_resources}, ready=True, is_launch=True)
+
+    def write_controller_catalog(self):
+        """The cloud's catalog (fetched from the network by SkyPilot) reduced to the controller VM's one row."""
+        # pylint: disable=import-outside-toplevel
+        try:
+            from sky.catalog import common as catalog_common
+        except ImportError:
+            from sky.clouds.service_catalog import common as catalog_common
+        path = catalog_common.get_catalog_path('aws/vms.csv')
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write('InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region,'
+                    'AvailabilityZone\n'
+                    'm6i.xlarge,,,4.0,16.0,,0.192,0.0531,us-east-1,use1-az1\n')
 
     def _write_python_path(self):
         # The generated controller code starts `$(cat ~/.sky/python_path || which python3)`.
@@ -572,6 +648,7 @@ class Harness:
         self.reset_jobs()
         ids = [self.add_job(dict(job, id=n + 1), users, scenario['now']) for n, job in enumerate(scenario.get('jobs', []))]
         self.controller = scenario.get('controller', 'up')
+        self.register_controller(self.controller == 'up')
         skyloop_clock.set_now(scenario['now'])
         os.environ['SKYLOOP_CONTRACT_NOW'] = str(scenario['now'])  # for the controller's processes
         results = []
@@ -585,14 +662,39 @@ class Harness:
         return {'id': scenario['id'], 'job_ids': ids, 'results': results}
 
 
+_MARK = 'SKYLOOP_CONTRACT_HARNESS'
+
+
+def _end_stray_processes():
+    """Ends every process this harness started that is still alive (the controller VM shuts down with it).
+
+    Processes the "controller VM" starts detach from the harness (SkyPilot's subprocess_daemon double-forks and
+    outlives its parent by up to 30 s; a queued job's driver runs in its own session), so neither the process
+    group nor PR_SET_PDEATHSIG reaches them: each carries the harness's mark in its environment instead.
+    """
+    # pylint: disable=import-outside-toplevel
+    import psutil
+    mark = os.environ[_MARK]
+    for proc in psutil.process_iter():
+        if proc.pid == os.getpid():
+            continue
+        with contextlib.suppress(psutil.Error):
+            if proc.environ().get(_MARK) == mark:
+                proc.kill()
+
+
 def main():
     _die_with_parent()
+    os.environ[_MARK] = str(os.getpid())
     batch = json.load(sys.stdin)
     # Results go to the original stdout; anything SkyPilot prints outside a command goes to stderr.
     real_stdout = os.fdopen(os.dup(1), 'w', encoding='utf-8')
     os.dup2(2, 1)
-    harness = Harness()
-    out = {'version': harness.version, 'scenarios': [harness.run_scenario(s) for s in batch]}
+    try:
+        harness = Harness()
+        out = {'version': harness.version, 'scenarios': [harness.run_scenario(s) for s in batch]}
+    finally:
+        _end_stray_processes()
     json.dump(out, real_stdout)
     real_stdout.close()
 

@@ -370,11 +370,23 @@ export async function jobsLaunch(argv: string[], p: Profile): Promise<number> {
     return 0;
   }
 
-  // Both relayed from the API server's log of the launch.
+  // All relayed from the API server's log of the launch (test/contract/launch.contract.test.ts).
+  if (p.has.ensureControllerUp) {
+    // The server launches the controller cluster with an empty task first (sky/jobs/server/core.py
+    // _ensure_controller_up); the controller is named after the API server's user, here the only user.
+    await stdout.relayed(`${FORE.yellow}Ensuring the jobs controller sky-jobs-controller-${me.hash} is up before continuing job launch...${RESET}`);
+    await stdout.relayed(`${RESET}⚙︎ Syncing files.`);
+    await stdout.relayed('Run commands not specified or empty.');
+    await stdout.relayed('');
+  }
   await stdout.relayed(`${FORE.yellow}Launching managed job '${jobName}' from jobs controller...${RESET}`);
+  // The controller task's file mounts (the job's DAG YAML) go to the controller first.
+  await stdout.relayed(`${RESET}⚙︎ Syncing files.`);
   await stdout.relayed(`${RESET}⚙︎ Job submitted, ID: ${jobId}`);
   let code: number | undefined;
   if (opts.detach !== true) code = await streamJob(jobId, { follow: true, hint: true, profile: p });
+  else await stdout.relayed(''); // the detached request's log ends with an empty line (seen with -d only)
+  // The CLI's "Useful Commands" block for managed jobs (sky/utils/ux_utils.py).
   if (p.has.launchUsefulCommands) await stdout.line(hint(jobId));
   return code ?? 0;
 }
