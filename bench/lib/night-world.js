@@ -55,7 +55,9 @@ export function nightWorld(receiverUrl) {
     events: [kill_switch, experiment_finished]
 `);
   const outputs = join(dir, 'outputs');
-  const env = { ...nightEnv(dir, outputs), SKYLOOP_SKY_TIMEOUT_LOGS_MS: '6000' };
+  // The scenario's hung log read waits forever, so any limit stops it; a limit far above a normal read's time
+  // keeps a slow read on a busy machine from being deferred too, which would delay the kill switch by a poll.
+  const env = { ...nightEnv(dir, outputs), SKYLOOP_SKY_TIMEOUT_LOGS_MS: '45000' };
   const read = (f) => readFileSync(join(outputs, f), 'utf8');
   return {
     dir,

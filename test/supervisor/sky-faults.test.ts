@@ -22,7 +22,7 @@ describe('the supervisor survives SkyPilot faults', () => {
   it('rides out a 10-minute outage and a hung log call, then fires the kill switch on what it missed', SLOW, async () => {
     const w = supervisedWorld('  - {mode: api-unreachable, after: 4m, for: 10m}\n  - {command: logs, mode: hang, times: 1}\n');
     expect((await w.skyloop(['factorial', 'launch', w.config, '--approve'])).exitCode).toBe(0);
-    const watch = await w.skyloop(['factorial', 'watch', 'seg', '--interval', '120'], { SKYLOOP_SKY_TIMEOUT_LOGS_MS: '6000' });
+    const watch = await w.skyloop(['factorial', 'watch', 'seg', '--interval', '120'], { SKYLOOP_SKY_TIMEOUT_LOGS_MS: '45000' });
     expect(watch.exitCode).toBe(1); // finished, not all succeeded (the planted OOM)
     const events = w.events();
     const outage = events.filter((e) => e.type === 'sky_unavailable');
@@ -45,7 +45,7 @@ describe('the supervisor survives SkyPilot faults', () => {
     // (at least the hung call; a log read slower than the limit on a busy machine is deferred too)
     const deferred = events.filter((e) => e.type === 'diagnosis_deferred');
     expect(deferred.length).toBeGreaterThanOrEqual(1);
-    expect(String(deferred[0]?.error)).toMatch(/did not finish within 6 s/);
+    expect(String(deferred[0]?.error)).toMatch(/did not finish within 45 s/);
     const m = w.manifest();
     expect(m.jobs.filter((j) => j.status === 'SUCCEEDED')).toHaveLength(18);
     const failed = m.jobs.filter((j) => j.status === 'FAILED');
